@@ -1,0 +1,175 @@
+"""What Lowcoder handlers share: the call's state, answers, and Spring-style body decoding."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Final
+
+from aiohttp import hdrs, web
+
+from lowcoder_fake.envelope import ERRORS, LowcoderError, error_body, success_body
+from lowcoder_fake.fake import LowcoderFake
+from lowcoder_fake.models import User
+from lowcoder_fake.versions import Behaviours
+
+__all__ = [
+    "FAKE",
+    "CallState",
+    "EmptyAnswer",
+    "NumberText",
+    "boolean_field",
+    "call_state",
+    "caller",
+    "empty_response",
+    "envelope_response",
+    "error_response",
+    "fake_of",
+    "json_body",
+    "json_object_body",
+    "json_response",
+    "text_field",
+]
+
+FAKE: Final = web.AppKey("lowcoder_fake", LowcoderFake)
+_CALL_KEY: Final = "lowcoder_fake.call"
+
+
+@dataclass(slots=True)
+class CallState:
+    """What the fake learned about a call before its handler ran."""
+
+    raw_body: bytes = b""
+    body_too_large: bool = False
+    caller: User | None = None
+    session_token: str | None = None
+
+
+class EmptyAnswer(Exception):
+    """Answer with this HTTP status and an empty body (Lowcoder's non-envelope answers)."""
+
+    def __init__(self, status: int) -> None:
+        super().__init__(status)
+        self.status = status
+
+
+def fake_of(request: web.Request) -> LowcoderFake:
+    return request.app[FAKE]
+
+
+def call_state(request: web.Request) -> CallState:
+    state = request.get(_CALL_KEY)
+    if state is None:
+        state = CallState()
+        request[_CALL_KEY] = state
+    assert isinstance(state, CallState)
+    return state
+
+
+def caller(request: web.Request) -> User:
+    """The signed-in user; a protected route never runs without one."""
+    user = call_state(request).caller
+    if user is None:
+        raise EmptyAnswer(401)
+    return user
+
+
+def json_response(text: str, status: int = 200, content_type: str = "application/json") -> web.Response:
+    """JSON text with the content type as Spring sends it (no charset parameter)."""
+    return web.Response(status=status, body=text.encode("utf-8"), headers={hdrs.CONTENT_TYPE: content_type})
+
+
+def envelope_response(data: Any = None) -> web.Response:
+    return json_response(success_body(data))
+
+
+def error_response(name: str, behaviours: Behaviours, reason: str = "") -> web.Response:
+    kind = ERRORS[name]
+    return json_response(error_body(kind.code, kind.text(reason)), kind.http_status(behaviours))
+
+
+def empty_response(status: int) -> web.Response:
+    return web.Response(status=status)
+
+
+# -- request bodies, decoded as Spring WebFlux + Jackson would -----------------
+
+
+class NumberText(str):
+    """A JSON number kept as its literal text (Jackson gives string fields that text)."""
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"non-standard JSON token {name}")
+
+
+_DECODER: Final = json.JSONDecoder(parse_int=NumberText, parse_float=NumberText, parse_constant=_refuse_constant)
+
+
+def _is_json_type(content_type: str) -> bool:
+    return content_type == "application/json" or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+def json_body(request: web.Request, reason: str) -> Any:
+    """The call's JSON body, or the error Lowcoder gives for it.
+
+    A body that is not JSON by its content type (or has none while not
+    empty) is 500/5000; a missing, empty or malformed body 500/5002 with
+    ``reason``; a body over the buffer limit 500/5000 (*derived*). Numbers
+    come back as :class:`NumberText`.
+    """
+    state = call_state(request)
+    if hdrs.CONTENT_TYPE in request.headers:
+        if not _is_json_type(request.content_type):
+            raise LowcoderError.named("INTERNAL_SERVER_ERROR")
+    elif state.raw_body or state.body_too_large:
+        raise LowcoderError.named("INTERNAL_SERVER_ERROR")
+    if state.body_too_large:
+        raise LowcoderError.named("INTERNAL_SERVER_ERROR")
+    try:
+        text = state.raw_body.decode("utf-8-sig")
+        if not text.strip():
+            raise ValueError("no request body")
+        return _DECODER.decode(text)
+    except (ValueError, RecursionError):
+        raise LowcoderError.named("INVALID_PARAMETER", reason) from None
+
+
+def json_object_body(request: web.Request, reason: str) -> dict[str, Any]:
+    """The call's JSON body, which must be an object (anything else is 500/5002)."""
+    body = json_body(request, reason)
+    if not isinstance(body, dict):
+        raise LowcoderError.named("INVALID_PARAMETER", reason)
+    return body
+
+
+def text_field(body: dict[str, Any], name: str, reason: str) -> str | None:
+    """A string field as Jackson reads it: numbers and booleans become their text."""
+    value = body.get(name)
+    if value is None or isinstance(value, str):
+        return None if value is None else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    raise LowcoderError.named("INVALID_PARAMETER", reason)
+
+
+_TRUE_TEXTS: Final = ("true", "True", "TRUE")
+_FALSE_TEXTS: Final = ("false", "False", "FALSE", "")
+
+
+def boolean_field(body: dict[str, Any], name: str, reason: str) -> bool:
+    """A boolean field as Jackson reads it: ``true``/``"true"``, ``0``/``1``; others are 500/5002."""
+    value = body.get(name)
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, NumberText):
+        if value.lstrip("-").isdigit():
+            return int(value) != 0
+        raise LowcoderError.named("INVALID_PARAMETER", reason)
+    if isinstance(value, str) and value in _TRUE_TEXTS + _FALSE_TEXTS:
+        return value in _TRUE_TEXTS
+    raise LowcoderError.named("INVALID_PARAMETER", reason)

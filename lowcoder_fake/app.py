@@ -1,0 +1,165 @@
+"""The aiohttp application: Lowcoder routes, the call pipeline and the control endpoint.
+
+A Lowcoder call goes: read the body → identify the caller → refuse an
+anonymous caller on a protected path → route → answer → record in the
+journal. Whatever happens, the client gets a Lowcoder-shaped answer and the
+call is recorded once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import time
+import traceback
+from typing import Any, Final
+
+from aiohttp import web
+from aiohttp.web_urldispatcher import AbstractRoute
+
+from lowcoder_fake import control
+from lowcoder_fake.api import OPERATION_TABLES
+from lowcoder_fake.api.http import (
+    FAKE,
+    EmptyAnswer,
+    call_state,
+    empty_response,
+    error_response,
+    json_response,
+)
+from lowcoder_fake.api.routing import Operation
+from lowcoder_fake.envelope import LowcoderError, error_body
+from lowcoder_fake.fake import LowcoderFake
+from lowcoder_fake.security import identify, is_public
+
+__all__ = ["create_app"]
+
+_log = logging.getLogger("lowcoder_fake")
+
+_OPERATIONS: Final = web.AppKey("lowcoder_fake.operations", dict[AbstractRoute, Operation])
+
+
+def create_app(fake: LowcoderFake) -> web.Application:
+    """An aiohttp application serving ``fake``: its Lowcoder API and ``/__fake__``."""
+    # Bodies over Lowcoder's buffer limit are read as "too large" and answered as
+    # Lowcoder does; headers may be longer than aiohttp's default 8 KiB.
+    app = web.Application(
+        middlewares=[_pipeline],
+        client_max_size=fake.behaviours.max_body_bytes,
+        handler_args={"max_field_size": 65536, "max_line_size": 65536},
+    )
+    app[FAKE] = fake
+    operations: dict[AbstractRoute, Operation] = {}
+    for table in OPERATION_TABLES:
+        for operation in table:
+            if not operation.available(fake.behaviours):
+                continue
+            for path in operation.paths():
+                route = app.router.add_route(operation.method, path, operation.handler)
+                operations[route] = operation
+    app[_OPERATIONS] = operations
+    control.add_routes(app)
+    return app
+
+
+@web.middleware
+async def _pipeline(request: web.Request, handler: Any) -> web.StreamResponse:
+    if control.is_control_path(request.path):
+        return await control.guarded(request, handler)
+    return await _serve_and_record(request, handler)
+
+
+async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamResponse:
+    fake = request.app[FAKE]
+    started = time.perf_counter()
+    state = call_state(request)
+    try:
+        state.raw_body = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        state.body_too_large = True
+    fake_error: str | None = None
+    try:
+        response = await _answer(request, handler, fake)
+    except Exception:  # a bug in the fake: answer as Lowcoder would, and keep the trace
+        fake_error = traceback.format_exc()
+        _log.error("lowcoder-fake: error handling %s %s\n%s", request.method, request.path, fake_error)
+        response = error_response("INTERNAL_SERVER_ERROR", fake.behaviours)
+    route = request.match_info.route
+    operation = request.app[_OPERATIONS].get(route)
+    fake.journal.record(
+        operation=operation.name if operation else None,
+        method=request.method,
+        path=request.path,
+        path_params=dict(request.match_info) if operation else {},
+        query=_query(request),
+        headers=_headers(request),
+        body=_parsed_json(state.raw_body),
+        raw_body=state.raw_body.decode("utf-8", "replace"),
+        user_id=state.caller.id if state.caller else None,
+        status=response.status,
+        response=_recorded_response(request, response),
+        fault=None,
+        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        fake_error=fake_error,
+    )
+    return response
+
+
+async def _answer(request: web.Request, handler: Any, fake: LowcoderFake) -> web.StreamResponse:
+    state = call_state(request)
+    credentials = identify(request.cookies, fake.config.cookie_name, fake.store)
+    state.caller, state.session_token = credentials.user, credentials.session_token
+    if state.caller is None and not is_public(request.method, request.path, fake.behaviours):
+        return empty_response(401)
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except LowcoderError as error:
+        return error_response(error.kind.name, fake.behaviours, error.reason)
+    except EmptyAnswer as answer:
+        return empty_response(answer.status)
+    except web.HTTPNotFound:
+        return _unknown_route(fake)
+    except web.HTTPException:  # wrong method, or anything else the router refuses (*derived*)
+        return error_response("INTERNAL_SERVER_ERROR", fake.behaviours)
+
+
+def _unknown_route(fake: LowcoderFake) -> web.Response:
+    """Before 2.4.0 Spring's 404 in Lowcoder's shape; from 2.4.0 500/5000 (*derived*)."""
+    if fake.behaviours.unknown_route_is_server_error:
+        return error_response("INTERNAL_SERVER_ERROR", fake.behaviours)
+    return json_response(error_body(404, "Not Found"), 404)
+
+
+def _query(request: web.Request) -> dict[str, str | list[str]]:
+    query: dict[str, str | list[str]] = {}
+    for key in request.query:
+        values = request.query.getall(key)
+        query[key] = values[0] if len(values) == 1 else list(values)
+    return query
+
+
+def _headers(request: web.Request) -> dict[str, str]:
+    headers: dict[str, str] = {}
+    for name, value in request.headers.items():
+        headers[name] = f"{headers[name]}, {value}" if name in headers else value
+    return headers
+
+
+def _parsed_json(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+
+
+def _recorded_response(request: web.Request, response: web.StreamResponse) -> Any:
+    """What the client got: parsed JSON, else text, else None (HEAD gets no body)."""
+    if request.method == "HEAD" or not isinstance(response, web.Response) or not response.body:
+        return None
+    body = response.body
+    raw = body if isinstance(body, bytes) else bytes(body) if isinstance(body, (bytearray, memoryview)) else b""
+    parsed = _parsed_json(raw)
+    return parsed if parsed is not None else raw.decode("utf-8", "replace")

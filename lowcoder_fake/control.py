@@ -1,0 +1,191 @@
+"""The control endpoint ``/__fake__``: a thin JSON layer over the fake's Python API.
+
+Control calls are never journaled. A bad control call gets 400 with a
+message naming the field, and changes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import traceback
+from typing import Any, Final
+
+from aiohttp import web
+
+from lowcoder_fake.api.http import FAKE
+from lowcoder_fake.errors import InvalidInput
+from lowcoder_fake.journal import CallFilter
+from lowcoder_fake.views import org_json, user_json
+
+__all__ = ["CONTROL_PREFIX", "add_routes", "guarded", "is_control_path"]
+
+CONTROL_PREFIX: Final = "/__fake__"
+
+_log = logging.getLogger("lowcoder_fake")
+_routes = web.RouteTableDef()
+
+
+def is_control_path(path: str) -> bool:
+    return path == CONTROL_PREFIX or path.startswith(CONTROL_PREFIX + "/")
+
+
+def add_routes(app: web.Application) -> None:
+    app.router.add_routes(_routes)
+
+
+def _json(data: Any, status: int = 200) -> web.Response:
+    return web.json_response(data, status=status, dumps=lambda value: json.dumps(value, ensure_ascii=False))
+
+
+def _problem(status: int, message: str, field: str | None = None) -> web.Response:
+    body: dict[str, Any] = {"error": message}
+    if field is not None:
+        body["field"] = field
+    return _json(body, status)
+
+
+async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
+    """Run a control handler; turn every failure into a JSON answer."""
+    try:
+        response: web.StreamResponse = await handler(request)
+        return response
+    except InvalidInput as error:
+        return _problem(400, f"lowcoder-fake: {error}", error.field)
+    except web.HTTPNotFound:
+        return _problem(404, f"lowcoder-fake: no control route {request.path!r}")
+    except web.HTTPMethodNotAllowed as error:
+        allowed = ", ".join(sorted(error.allowed_methods))
+        return _problem(405, f"lowcoder-fake: {request.method} is not allowed on {request.path!r}; allowed: {allowed}")
+    except web.HTTPException as error:
+        return _problem(error.status, f"lowcoder-fake: {error.reason}")
+    except Exception:
+        _log.error("lowcoder-fake: control call %s %s failed\n%s", request.method, request.path, traceback.format_exc())
+        return _problem(500, "lowcoder-fake: internal error in the control endpoint (see the fake's log)")
+
+
+async def _body(request: web.Request) -> Any:
+    raw = await request.read()
+    try:
+        return json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise InvalidInput("body", "not UTF-8 text") from None
+    except (ValueError, RecursionError) as error:
+        raise InvalidInput("body", f"not valid JSON ({error})") from None
+
+
+async def _object_body(request: web.Request) -> dict[str, Any]:
+    body = await _body(request)
+    if not isinstance(body, dict):
+        raise InvalidInput("body", "expected a JSON object")
+    return body
+
+
+# -- routes ------------------------------------------------------------------
+
+
+@_routes.get(CONTROL_PREFIX + "/health")
+async def _health(request: web.Request) -> web.Response:
+    return _json({"status": "ok", "lowcoderVersion": request.app[FAKE].lowcoder_version})
+
+
+@_routes.post(CONTROL_PREFIX + "/orgs")
+async def _create_org(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    org = fake.add_org(await _object_body(request))
+    return _json(org_json(org, fake.behaviours), 201)
+
+
+@_routes.get(CONTROL_PREFIX + "/orgs")
+async def _list_orgs(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    return _json({"orgs": [org_json(org, fake.behaviours) for org in fake.store.orgs()]})
+
+
+@_routes.get(CONTROL_PREFIX + "/orgs/{id}")
+async def _get_org(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    org_id = request.match_info["id"]
+    org = fake.store.org(org_id)
+    if org is None:
+        return _problem(404, f"lowcoder-fake: no org with id {org_id!r}", "id")
+    return _json(org_json(org, fake.behaviours))
+
+
+@_routes.post(CONTROL_PREFIX + "/users")
+async def _create_user(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    user = fake.add_user(await _object_body(request))
+    return _json(user_json(user, fake.store), 201)
+
+
+@_routes.get(CONTROL_PREFIX + "/users")
+async def _list_users(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    return _json({"users": [user_json(user, fake.store) for user in fake.store.users()]})
+
+
+@_routes.get(CONTROL_PREFIX + "/users/{id}")
+async def _get_user(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    user_id = request.match_info["id"]
+    user = fake.store.user(user_id)
+    if user is None:
+        return _problem(404, f"lowcoder-fake: no user with id {user_id!r}", "id")
+    return _json(user_json(user, fake.store))
+
+
+@_routes.post(CONTROL_PREFIX + "/sessions")
+async def _create_session(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    body = await _object_body(request)
+    for name in body:
+        if name not in ("email", "userId"):
+            raise InvalidInput(name, "unknown field; known fields: email, userId")
+    for name in ("email", "userId"):
+        if name in body and not isinstance(body[name], str):
+            raise InvalidInput(name, "expected a string")
+    token = fake.open_session(email=body.get("email"), user_id=body.get("userId"))
+    return _json({"cookieName": fake.config.cookie_name, "token": token}, 201)
+
+
+_CALL_FILTERS: Final = ("operation", "method", "path", "orgId", "since", "limit")
+
+
+def _whole_number(name: str, text: str) -> int:
+    if not text.isdigit():
+        raise InvalidInput(name, f"expected a whole number >= 0, got {text!r}")
+    return int(text)
+
+
+def _call_filter(request: web.Request) -> CallFilter:
+    query = request.query
+    for name in query:
+        if name not in _CALL_FILTERS:
+            raise InvalidInput(name, f"unknown filter; known filters: {', '.join(_CALL_FILTERS)}")
+    return CallFilter(
+        operation=query.get("operation") or None,
+        method=query.get("method") or None,
+        path=query.get("path") or None,
+        org_id=query.get("orgId") or None,
+        since=_whole_number("since", query["since"]) if query.get("since") else None,
+        limit=_whole_number("limit", query["limit"]) if query.get("limit") else None,
+    )
+
+
+@_routes.get(CONTROL_PREFIX + "/calls")
+async def _list_calls(request: web.Request) -> web.Response:
+    calls = request.app[FAKE].journal.calls(_call_filter(request))
+    return _json({"calls": [call.to_json() for call in calls]})
+
+
+@_routes.delete(CONTROL_PREFIX + "/calls")
+async def _clear_calls(request: web.Request) -> web.Response:
+    request.app[FAKE].journal.clear()
+    return _json({"status": "ok"})
+
+
+@_routes.post(CONTROL_PREFIX + "/reset")
+async def _reset(request: web.Request) -> web.Response:
+    request.app[FAKE].reset()
+    return _json({"status": "ok"})

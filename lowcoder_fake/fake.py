@@ -1,0 +1,95 @@
+"""The fake itself, apart from HTTP: its settings, state, journal and Python API.
+
+The control endpoint and the Python API both call the methods here, so a
+test gets the same answers whichever way it asks.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+from lowcoder_fake.errors import FakeError, InvalidInput
+from lowcoder_fake.journal import Journal
+from lowcoder_fake.models import Org, User
+from lowcoder_fake.seed import DataSet, default_data_set
+from lowcoder_fake.specs import org_from_json, user_from_json
+from lowcoder_fake.store import Store
+from lowcoder_fake.versions import DEFAULT_VERSION, Behaviours
+
+__all__ = ["DEFAULT_COOKIE_NAME", "WORKSPACE_MODES", "FakeConfig", "LowcoderFake"]
+
+DEFAULT_COOKIE_NAME: Final = "LOWCODER_CE_SELFHOST_TOKEN"
+WORKSPACE_MODES: Final = ("ENTERPRISE", "SAAS")
+
+
+@dataclass(frozen=True, slots=True)
+class FakeConfig:
+    """How a fake behaves: which Lowcoder it imitates and what data it starts with."""
+
+    lowcoder_version: str = DEFAULT_VERSION
+    data: DataSet | None = None
+    """The data set to start with (and return to on reset); None means the default one."""
+    workspace_mode: str | None = None
+    """``"ENTERPRISE"`` or ``"SAAS"``; None means the version's default (SAAS from 2.3.0)."""
+    email_sign_up: bool = True
+    """Whether the EMAIL auth config lets new users register."""
+    cookie_name: str = DEFAULT_COOKIE_NAME
+    deployment_id: str = field(default_factory=lambda: secrets.token_hex(16))
+
+
+class LowcoderFake:
+    """One fake Lowcoder server's state, journal and behaviours."""
+
+    def __init__(self, config: FakeConfig | None = None) -> None:
+        self.config = config or FakeConfig()
+        self.behaviours = Behaviours.of(self.config.lowcoder_version)
+        mode = self.config.workspace_mode or self.behaviours.default_workspace_mode
+        if mode not in WORKSPACE_MODES:
+            raise FakeError(f"lowcoder-fake: unknown workspace mode {mode!r}; known: {', '.join(WORKSPACE_MODES)}")
+        self.workspace_mode: str = mode
+        self.data_set = self.config.data if self.config.data is not None else default_data_set()
+        self.store = Store()
+        self.journal = Journal()
+        self.warmed_up = False
+        self.reset()
+
+    @property
+    def lowcoder_version(self) -> str:
+        return str(self.behaviours.version)
+
+    def reset(self) -> None:
+        """Back to the start: the data set's state, an empty journal, a cold health check."""
+        self.store.load(self.data_set.orgs, self.data_set.users)
+        self.journal.clear()
+        self.warmed_up = False
+
+    def sign_up_open(self) -> bool:
+        """Whether form registration is allowed now (always, from 2.1.0, while there is no admin)."""
+        if self.config.email_sign_up:
+            return True
+        return self.behaviours.register_allowed_without_admin and not self.store.has_member_with_role(
+            self.behaviours.admin_roles()
+        )
+
+    # -- the Python twins of the control API ---------------------------------
+
+    def add_org(self, description: dict[str, Any]) -> Org:
+        """Create an org from its JSON description (``name`` required, ``id`` optional)."""
+        return self.store.add_org(org_from_json(description))
+
+    def add_user(self, description: dict[str, Any]) -> User:
+        """Create a user from ``{"email", "password", "name"?, "orgs"?: {orgId: role}}``."""
+        user, roles = user_from_json(description)
+        return self.store.add_user(user, roles)
+
+    def open_session(self, *, email: str | None = None, user_id: str | None = None) -> str:
+        """A signed-in session token for the user, as login would give (no call recorded)."""
+        if (email is None) == (user_id is None):
+            raise InvalidInput("email", "give exactly one of email and userId")
+        user = self.store.user_by_email(email) if email is not None else self.store.user(str(user_id))
+        if user is None:
+            field_name, value = ("email", email) if email is not None else ("userId", user_id)
+            raise InvalidInput(field_name, f"no user with {field_name} {value!r}")
+        return self.store.open_session(user.id)

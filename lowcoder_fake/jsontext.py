@@ -1,0 +1,56 @@
+"""JSON text written the way Lowcoder's Jackson writes it: compact, UTF-8, in key order.
+
+Jackson may write the same key twice (``GET /api/configs`` really sends
+``authType`` twice); a :class:`RepeatedKeys` object keeps such pairs.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+__all__ = ["RepeatedKeys", "dumps"]
+
+_encode_scalar = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+class RepeatedKeys:
+    """A JSON object given as ``(key, value)`` pairs, duplicates allowed."""
+
+    __slots__ = ("pairs",)
+
+    def __init__(self, pairs: Iterable[tuple[str, Any]]) -> None:
+        self.pairs = tuple(pairs)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The object as a plain dict (a repeated key keeps its last value)."""
+        return dict(self.pairs)
+
+
+def _contains_repeated(value: Any) -> bool:
+    if isinstance(value, RepeatedKeys):
+        return True
+    if isinstance(value, dict):
+        return any(_contains_repeated(item) for item in value.values())
+    if isinstance(value, (list, tuple)):
+        return any(_contains_repeated(item) for item in value)
+    return False
+
+
+def _write(value: Any) -> str:
+    if isinstance(value, RepeatedKeys):
+        return "{" + ",".join(f"{_encode_scalar(key)}:{_write(item)}" for key, item in value.pairs) + "}"
+    if isinstance(value, dict):
+        return "{" + ",".join(f"{_encode_scalar(key)}:{_write(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ",".join(_write(item) for item in value) + "]"
+    return _encode_scalar(value)
+
+
+def dumps(value: Any) -> str:
+    """``value`` as compact JSON text (non-ASCII kept as is)."""
+    if _contains_repeated(value):
+        return _write(value)
+    return _encode_scalar(value)
+

@@ -1,0 +1,84 @@
+"""Which calls need credentials, and who is calling (reference §3 and §5).
+
+Lowcoder's security filter runs before routing: a protected path answers
+401 with an empty body to an anonymous caller whether a route exists or not.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Final
+
+from lowcoder_fake.models import User
+from lowcoder_fake.store import Store
+from lowcoder_fake.versions import Behaviours
+
+__all__ = ["Credentials", "identify", "is_public"]
+
+
+@dataclass(frozen=True, slots=True)
+class _PublicRule:
+    method: str | None  # None: any method
+    pattern: re.Pattern[str]
+
+
+def _rule(method: str | None, path: str) -> _PublicRule:
+    """A rule for ``path`` under both API prefixes; ``*`` is one segment, ``**`` any rest."""
+    body = re.escape(path).replace(r"\*\*", ".*").replace(r"\*", "[^/]+")
+    return _PublicRule(method, re.compile(rf"^/api(?:/v1)?{body}$"))
+
+
+#: Public paths of 2.1.6 (reference §5).
+_PUBLIC_RULES: Final = (
+    _rule("POST", "/auth/form/login"),
+    _rule(None, "/auth/logout"),
+    _rule(None, "/auth/tp/login/**"),
+    _rule(None, "/auth/oauth2/**"),
+    _rule("GET", "/users/me"),
+    _rule("GET", "/users/currentUser"),
+    _rule("GET", "/configs"),
+    _rule("GET", "/configs/deploymentId"),
+    _rule("HEAD", "/state/healthCheck"),
+    _rule("GET", "/organizations/*/datasourceTypes"),
+    _rule("GET", "/invitation/**"),
+    _rule("GET", "/applications/*/view"),
+    _rule("GET", "/groups/list"),
+    _rule("POST", "/query/execute"),
+    _rule("GET", "/datasources/jsDatasourcePlugins"),
+    _rule("GET", "/materials/**"),
+    _rule("GET", "/misc/github-star"),
+    _rule(None, "/docs/**"),
+)
+
+_STATUS_HEALTH: Final = _rule("GET", "/status/health")
+
+
+def _under_api(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def is_public(method: str, path: str, behaviours: Behaviours) -> bool:
+    """True when Lowcoder lets an anonymous caller through to routing."""
+    if not _under_api(path):
+        return True
+    rules = _PUBLIC_RULES + ((_STATUS_HEALTH,) if behaviours.root_and_status_health else ())
+    return any((rule.method in (None, method)) and rule.pattern.match(path) for rule in rules)
+
+
+@dataclass(frozen=True, slots=True)
+class Credentials:
+    """Who a call comes from, and by which means."""
+
+    user: User | None
+    session_token: str | None
+
+
+def identify(cookies: Mapping[str, str], cookie_name: str, store: Store) -> Credentials:
+    """The caller named by the session cookie (the only place Lowcoder reads a session token)."""
+    token = cookies.get(cookie_name)
+    if not token:
+        return Credentials(None, None)
+    user = store.session_user(token)
+    return Credentials(user, token if user is not None else None)

@@ -1,0 +1,210 @@
+"""The fake's state: orgs, users, memberships and sessions, in memory.
+
+Plain Python, no aiohttp. Every public method takes the store's one lock, so
+the server's event loop and a test's own thread can both use the store.
+"""
+
+from __future__ import annotations
+
+import secrets
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from lowcoder_fake.errors import InvalidInput
+from lowcoder_fake.models import Membership, Org, User, now_ms
+
+__all__ = ["Store"]
+
+
+class Store:
+    """Orgs, users, memberships and sessions of one fake server."""
+
+    def __init__(self) -> None:
+        self._lock = threading.RLock()
+        self._orgs: dict[str, Org] = {}
+        self._users: dict[str, User] = {}
+        self._memberships: dict[tuple[str, str], Membership] = {}
+        self._sessions: dict[str, str] = {}
+
+    # -- whole state -------------------------------------------------------
+
+    def clear(self) -> None:
+        """Forget everything."""
+        with self._lock:
+            self._orgs.clear()
+            self._users.clear()
+            self._memberships.clear()
+            self._sessions.clear()
+
+    # -- orgs ---------------------------------------------------------------
+
+    def add_org(self, org: Org) -> Org:
+        """Store a new org; its id, gid and slug must be free."""
+        with self._lock:
+            if org.id in self._orgs:
+                raise InvalidInput("id", f"an org with id {org.id!r} exists already")
+            for other in self._orgs.values():
+                if other.gid == org.gid:
+                    raise InvalidInput("gid", f"an org with gid {org.gid!r} exists already")
+                if org.slug is not None and other.slug == org.slug:
+                    raise InvalidInput("slug", f"an org with slug {org.slug!r} exists already")
+            self._orgs[org.id] = org
+            return org
+
+    def org(self, org_id: str) -> Org | None:
+        """The org with this id, or None."""
+        with self._lock:
+            return self._orgs.get(org_id)
+
+    def org_by(self, *, gid: str | None = None, slug: str | None = None) -> Org | None:
+        """The org with this gid or slug, or None."""
+        with self._lock:
+            for org in self._orgs.values():
+                if (gid is not None and org.gid == gid) or (slug is not None and org.slug == slug):
+                    return org
+            return None
+
+    def orgs(self) -> list[Org]:
+        """All orgs, oldest first."""
+        with self._lock:
+            return list(self._orgs.values())
+
+    def update_org(self, org_id: str, **changes: Any) -> Org:
+        """Replace the given fields of an org; ``KeyError`` if there is none."""
+        with self._lock:
+            org = replace(self._orgs[org_id], **changes)
+            self._orgs[org_id] = org
+            return org
+
+    def first_active_org(self) -> Org | None:
+        """The oldest ACTIVE org, or None."""
+        with self._lock:
+            return next((org for org in self._orgs.values() if org.active), None)
+
+    # -- users --------------------------------------------------------------
+
+    def add_user(self, user: User, roles: Mapping[str, str] | None = None) -> User:
+        """Store a new user and its memberships (``{org_id: role}``).
+
+        When the user has no current org, the first org of ``roles`` becomes it.
+        """
+        roles = dict(roles or {})
+        with self._lock:
+            if user.id in self._users:
+                raise InvalidInput("id", f"a user with id {user.id!r} exists already")
+            if self._user_by_email(user.email) is not None:
+                raise InvalidInput("email", f"a user with email {user.email!r} exists already")
+            for org_id in roles:
+                if org_id not in self._orgs:
+                    raise InvalidInput(f"orgs.{org_id}", f"no org with id {org_id!r}")
+            if user.current_org_id is None and roles:
+                user = replace(user, current_org_id=next(iter(roles)))
+            self._users[user.id] = user
+            for org_id, role in roles.items():
+                self._memberships[(org_id, user.id)] = Membership(org_id, user.id, role)
+            return user
+
+    def user(self, user_id: str) -> User | None:
+        """The user with this id, or None."""
+        with self._lock:
+            return self._users.get(user_id)
+
+    def user_by_email(self, email: str) -> User | None:
+        """The user whose login email is ``email``, or None."""
+        with self._lock:
+            return self._user_by_email(email)
+
+    def _user_by_email(self, email: str) -> User | None:
+        return next((user for user in self._users.values() if user.email == email), None)
+
+    def users(self) -> list[User]:
+        """All users, oldest first."""
+        with self._lock:
+            return list(self._users.values())
+
+    def update_user(self, user_id: str, **changes: Any) -> User:
+        """Replace the given fields of a user; ``KeyError`` if there is none."""
+        with self._lock:
+            user = replace(self._users[user_id], **changes)
+            self._users[user_id] = user
+            return user
+
+    # -- memberships --------------------------------------------------------
+
+    def set_member(self, org_id: str, user_id: str, role: str) -> Membership:
+        """Make the user a member of the org with ``role`` (keeping the join time of a member)."""
+        with self._lock:
+            if org_id not in self._orgs:
+                raise InvalidInput("orgId", f"no org with id {org_id!r}")
+            if user_id not in self._users:
+                raise InvalidInput("userId", f"no user with id {user_id!r}")
+            previous = self._memberships.get((org_id, user_id))
+            join_time = previous.join_time if previous else now_ms()
+            membership = Membership(org_id, user_id, role, join_time)
+            self._memberships[(org_id, user_id)] = membership
+            return membership
+
+    def membership(self, org_id: str, user_id: str) -> Membership | None:
+        """The user's membership of the org, or None."""
+        with self._lock:
+            return self._memberships.get((org_id, user_id))
+
+    def memberships_of_user(self, user_id: str) -> list[Membership]:
+        """The user's memberships, in the order they were made."""
+        with self._lock:
+            return [m for m in self._memberships.values() if m.user_id == user_id]
+
+    def has_member_with_role(self, roles: Iterable[str]) -> bool:
+        """True when any user holds one of ``roles`` in any org."""
+        wanted = set(roles)
+        with self._lock:
+            return any(m.role in wanted for m in self._memberships.values())
+
+    def members_of_org(self, org_id: str) -> list[Membership]:
+        """The org's memberships, in the order they were made."""
+        with self._lock:
+            return [m for m in self._memberships.values() if m.org_id == org_id]
+
+    # -- sessions -----------------------------------------------------------
+
+    def open_session(self, user_id: str) -> str:
+        """A new session token (32 hex digits) for the user."""
+        with self._lock:
+            if user_id not in self._users:
+                raise InvalidInput("userId", f"no user with id {user_id!r}")
+            token = secrets.token_hex(16)
+            self._sessions[token] = user_id
+            return token
+
+    def session_user(self, token: str) -> User | None:
+        """The user signed in with this session token, or None."""
+        with self._lock:
+            user_id = self._sessions.get(token)
+            return self._users.get(user_id) if user_id is not None else None
+
+    def close_session(self, token: str) -> None:
+        """End a session (unknown tokens are ignored)."""
+        with self._lock:
+            self._sessions.pop(token, None)
+
+    def session_tokens(self) -> list[tuple[str, str]]:
+        """``(token, user_id)`` of every live session."""
+        with self._lock:
+            return list(self._sessions.items())
+
+    def load(self, orgs: Iterable[Org], users: Iterable[tuple[User, Mapping[str, str]]]) -> None:
+        """Replace everything with these orgs and users (with their roles)."""
+        with self._lock:
+            self.clear()
+            for index, org in enumerate(orgs):
+                try:
+                    self.add_org(org)
+                except InvalidInput as error:
+                    raise error.within(f"orgs[{index}]") from None
+            for index, (user, roles) in enumerate(users):
+                try:
+                    self.add_user(user, roles)
+                except InvalidInput as error:
+                    raise error.within(f"users[{index}]") from None
