@@ -22,6 +22,7 @@ from lowcoder_fake.api import OPERATION_TABLES
 from lowcoder_fake.api.http import (
     FAKE,
     EmptyAnswer,
+    begin_call,
     call_state,
     empty_response,
     error_response,
@@ -72,7 +73,7 @@ async def _pipeline(request: web.Request, handler: Any) -> web.StreamResponse:
 async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamResponse:
     fake = request.app[FAKE]
     started = time.perf_counter()
-    state = call_state(request)
+    state = begin_call()
     try:
         state.raw_body = await request.read()
     except web.HTTPRequestEntityTooLarge:

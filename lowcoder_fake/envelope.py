@@ -57,9 +57,7 @@ ERRORS: Final[dict[str, ErrorKind]] = {
             "Sorry, it appears you don't have the permission.",
             status_for=_not_authorized_status,
         ),
-        ErrorKind(
-            "INVALID_PARAMETER", 5002, 500, "Sorry, an invalid parameter was passed, please check: {reason}."
-        ),
+        ErrorKind("INVALID_PARAMETER", 5002, 500, "Sorry, an invalid parameter was passed, please check: {reason}."),
         ErrorKind("UNSUPPORTED_OPERATION", 5003, 400, "Bad request."),
         ErrorKind("REQUEST_THROTTLED", 5009, 429, "Sorry, request is too frequent, please try again later."),
         ErrorKind("SERVER_NOT_READY", 5010, 503, "Sorry, server is not ready yet."),

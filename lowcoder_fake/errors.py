@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 __all__ = ["FakeError", "InvalidInput"]
 
 
@@ -20,6 +22,9 @@ class InvalidInput(FakeError):
         self.field = field
         self.problem = problem
         super().__init__(f"{field}: {problem}" if field else problem)
+
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
+        return (type(self), (self.field, self.problem))
 
     def within(self, prefix: str) -> InvalidInput:
         """The same error, its field placed under ``prefix``."""

@@ -53,4 +53,3 @@ def dumps(value: Any) -> str:
     if _contains_repeated(value):
         return _write(value)
     return _encode_scalar(value)
-

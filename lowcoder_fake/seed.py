@@ -70,7 +70,7 @@ class DataSetError(InvalidInput):
         moved = super().within(prefix)
         return DataSetError(self.source, moved.field, moved.problem)
 
-    def __reduce__(self) -> tuple[type[DataSetError], tuple[str, str, str]]:
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return DataSetError, (self.source, self.field, self.problem)
 
 

@@ -1,10 +1,10 @@
 """FakeServer: one fake Lowcoder on a real socket, on the caller's loop or in a thread.
 
-    async with FakeServer() as server:        # on the running event loop
-        ...server.url...
+async with FakeServer() as server:        # on the running event loop
+    ...server.url...
 
-    with FakeServer() as server:              # in a background thread, for sync code
-        ...server.url...
+with FakeServer() as server:              # in a background thread, for sync code
+    ...server.url...
 """
 
 from __future__ import annotations
@@ -95,7 +95,9 @@ class FakeServer:
         if self._thread is not None or self._runner is not None:
             raise FakeError("lowcoder-fake: the server is running already")
         started: Future[None] = Future()
-        self._thread = threading.Thread(target=self._serve_in_thread, args=(started,), name="lowcoder-fake", daemon=True)
+        self._thread = threading.Thread(
+            target=self._serve_in_thread, args=(started,), name="lowcoder-fake", daemon=True
+        )
         self._thread.start()
         try:
             started.result()

@@ -195,16 +195,18 @@ class Store:
             return list(self._sessions.items())
 
     def load(self, orgs: Iterable[Org], users: Iterable[tuple[User, Mapping[str, str]]]) -> None:
-        """Replace everything with these orgs and users (with their roles)."""
+        """Replace everything with these orgs and users (with their roles), or nothing on error."""
+        fresh = Store()
+        for index, org in enumerate(orgs):
+            try:
+                fresh.add_org(org)
+            except InvalidInput as error:
+                raise error.within(f"orgs[{index}]") from None
+        for index, (user, roles) in enumerate(users):
+            try:
+                fresh.add_user(user, roles)
+            except InvalidInput as error:
+                raise error.within(f"users[{index}]") from None
         with self._lock:
-            self.clear()
-            for index, org in enumerate(orgs):
-                try:
-                    self.add_org(org)
-                except InvalidInput as error:
-                    raise error.within(f"orgs[{index}]") from None
-            for index, (user, roles) in enumerate(users):
-                try:
-                    self.add_user(user, roles)
-                except InvalidInput as error:
-                    raise error.within(f"users[{index}]") from None
+            self._orgs, self._users = fresh._orgs, fresh._users
+            self._memberships, self._sessions = fresh._memberships, fresh._sessions

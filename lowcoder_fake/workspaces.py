@@ -12,7 +12,14 @@ __all__ = ["EMAIL_AUTH_CONFIG", "place_new_user"]
 
 #: The EMAIL auth config an auto-created ENTERPRISE org carries.
 EMAIL_AUTH_CONFIG: Final[MappingProxyType[str, Any]] = MappingProxyType(
-    {"authType": "FORM", "id": "EMAIL", "source": "EMAIL", "sourceName": "EMAIL", "enable": True, "enableRegister": True}
+    {
+        "authType": "FORM",
+        "id": "EMAIL",
+        "source": "EMAIL",
+        "sourceName": "EMAIL",
+        "enable": True,
+        "enableRegister": True,
+    }
 )
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -18,6 +19,7 @@ __all__ = [
     "CallState",
     "EmptyAnswer",
     "NumberText",
+    "begin_call",
     "boolean_field",
     "call_state",
     "caller",
@@ -31,9 +33,6 @@ __all__ = [
     "text_field",
 ]
 
-FAKE: Final = web.AppKey("lowcoder_fake", LowcoderFake)
-_CALL_KEY: Final = "lowcoder_fake.call"
-
 
 @dataclass(slots=True)
 class CallState:
@@ -43,6 +42,10 @@ class CallState:
     body_too_large: bool = False
     caller: User | None = None
     session_token: str | None = None
+
+
+FAKE: Final = web.AppKey("lowcoder_fake", LowcoderFake)
+_CURRENT_CALL: Final[ContextVar[CallState | None]] = ContextVar("lowcoder_fake_call", default=None)
 
 
 class EmptyAnswer(Exception):
@@ -57,12 +60,18 @@ def fake_of(request: web.Request) -> LowcoderFake:
     return request.app[FAKE]
 
 
+def begin_call() -> CallState:
+    """A fresh state for the call being served (the pipeline calls this first)."""
+    state = CallState()
+    _CURRENT_CALL.set(state)
+    return state
+
+
 def call_state(request: web.Request) -> CallState:
-    state = request.get(_CALL_KEY)
+    """The state of the call being served (each request runs in its own task)."""
+    state = _CURRENT_CALL.get()
     if state is None:
-        state = CallState()
-        request[_CALL_KEY] = state
-    assert isinstance(state, CallState)
+        raise RuntimeError(f"lowcoder-fake: no call is being served for {request.path!r}")
     return state
 
 

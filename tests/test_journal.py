@@ -1,0 +1,59 @@
+"""The journal: numbering, snapshots, filters (no HTTP)."""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+from lowcoder_fake.journal import CallFilter, Journal
+
+
+def _record(journal: Journal, **fields: Any) -> None:
+    defaults: dict[str, Any] = {
+        "operation": "updateOrganization", "method": "PUT", "path": "/api/organizations/a/update",
+        "path_params": {"orgId": "a"}, "query": {}, "headers": {}, "body": None, "raw_body": "", "user_id": None,
+        "status": 200, "response": None, "fault": None, "duration_ms": 0.1,
+    }  # fmt: skip
+    journal.record(**{**defaults, **fields})
+
+
+def test_seq_has_no_gaps_under_threads() -> None:
+    journal = Journal()
+    threads = [threading.Thread(target=lambda: [_record(journal) for _ in range(200)]) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [call.seq for call in journal.calls()] == list(range(1, 1601))
+
+
+def test_readers_get_snapshots() -> None:
+    journal = Journal()
+    _record(journal)
+    snapshot = journal.calls()
+    _record(journal)
+    assert len(snapshot) == 1 and len(journal.calls()) == 2
+
+
+def test_filters_combine() -> None:
+    journal = Journal()
+    _record(journal)
+    _record(journal, method="GET", path="/api/users/me", operation="getUserProfile", path_params={})
+    _record(journal, path="/api/organizations/b/update", path_params={"orgId": "b"})
+    assert [c.seq for c in journal.calls(CallFilter(operation="updateOrganization"))] == [1, 3]
+    assert [c.seq for c in journal.calls(CallFilter(org_id="b"))] == [3]
+    assert [c.seq for c in journal.calls(CallFilter(method="get"))] == [2]
+    assert [c.seq for c in journal.calls(CallFilter(since=1, limit=1))] == [2]
+    assert [c.seq for c in journal.calls(CallFilter(path="/api/organizations/*/update"))] == [1, 3]
+    assert [c.seq for c in journal.calls(CallFilter(path="/api/**"))] == [1, 2, 3]
+
+
+def test_to_json_has_the_contract_fields() -> None:
+    journal = Journal()
+    _record(journal)
+    entry = journal.calls()[0].to_json()
+    assert list(entry)[:15] == [
+        "seq", "time", "operation", "method", "path", "pathParams", "query", "headers", "body", "rawBody",
+        "userId", "status", "response", "fault", "durationMs",
+    ]  # fmt: skip
+    assert entry["time"].endswith("Z")
