@@ -55,9 +55,11 @@ def create_app(fake: LowcoderFake) -> web.Application:
         for operation in table:
             if not operation.available(fake.behaviours):
                 continue
+            # Spring serves HEAD wherever it serves GET.
+            methods = (operation.method, "HEAD") if operation.method == "GET" else (operation.method,)
             for path in operation.paths():
-                route = app.router.add_route(operation.method, path, operation.handler)
-                operations[route] = operation
+                for method in methods:
+                    operations[app.router.add_route(method, path, operation.handler)] = operation
     app[_OPERATIONS] = operations
     control.add_routes(app)
     return app

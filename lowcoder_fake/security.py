@@ -20,22 +20,35 @@ __all__ = ["Credentials", "identify", "is_public"]
 
 @dataclass(frozen=True, slots=True)
 class _PublicRule:
-    method: str | None  # None: any method
+    method: str
     pattern: re.Pattern[str]
 
 
-def _rule(method: str | None, path: str) -> _PublicRule:
-    """A rule for ``path`` under both API prefixes; ``*`` is one segment, ``**`` any rest."""
+_BOTH_PREFIXES: Final = r"/api(?:/v1)?"
+
+
+def _rule(method: str, path: str, prefix: str = _BOTH_PREFIXES) -> _PublicRule:
+    """A rule for ``path`` under ``prefix``; ``*`` is one segment, ``**`` any rest."""
     body = re.escape(path).replace(r"\*\*", ".*").replace(r"\*", "[^/]+")
-    return _PublicRule(method, re.compile(rf"^/api(?:/v1)?{body}$"))
+    return _PublicRule(method, re.compile(rf"^{prefix}{body}$"))
 
 
-#: Public paths of 2.1.6 (reference §5).
+#: Public paths of 2.1.6 (reference §5; the sign-in list read from Lowcoder's SecurityConfig).
 _PUBLIC_RULES: Final = (
-    _rule("POST", "/auth/form/login"),
-    _rule(None, "/auth/logout"),
-    _rule(None, "/auth/tp/login/**"),
-    _rule(None, "/auth/oauth2/**"),
+    *(
+        _rule("POST", path, prefix="/api/auth")
+        for path in (
+            "/otp/send",
+            "/phone/login",
+            "/ldap/login",
+            "/tp/login/**",
+            "/callback/tp/login/**",
+            "/form/login",
+            "/logout",
+            "/jwt/login",
+            "/cas/login",
+        )
+    ),
     _rule("GET", "/users/me"),
     _rule("GET", "/users/currentUser"),
     _rule("GET", "/configs"),
@@ -49,10 +62,10 @@ _PUBLIC_RULES: Final = (
     _rule("GET", "/datasources/jsDatasourcePlugins"),
     _rule("GET", "/materials/**"),
     _rule("GET", "/misc/github-star"),
-    _rule(None, "/docs/**"),
+    _rule("GET", "/docs/**"),
 )
 
-_STATUS_HEALTH: Final = _rule("GET", "/status/health")
+_STATUS_PAGES: Final = _rule("GET", "/**", prefix="/api/status")
 
 
 def _under_api(path: str) -> bool:
@@ -63,8 +76,8 @@ def is_public(method: str, path: str, behaviours: Behaviours) -> bool:
     """True when Lowcoder lets an anonymous caller through to routing."""
     if not _under_api(path):
         return True
-    rules = _PUBLIC_RULES + ((_STATUS_HEALTH,) if behaviours.root_and_status_health else ())
-    return any((rule.method in (None, method)) and rule.pattern.match(path) for rule in rules)
+    rules = _PUBLIC_RULES + ((_STATUS_PAGES,) if behaviours.root_and_status_health else ())
+    return any(rule.method == method and rule.pattern.match(path) for rule in rules)
 
 
 @dataclass(frozen=True, slots=True)

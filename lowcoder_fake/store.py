@@ -189,10 +189,10 @@ class Store:
         with self._lock:
             self._sessions.pop(token, None)
 
-    def session_tokens(self) -> list[tuple[str, str]]:
-        """``(token, user_id)`` of every live session."""
+    def session_tokens_of(self, user_id: str) -> list[str]:
+        """The user's live session tokens, oldest first."""
         with self._lock:
-            return list(self._sessions.items())
+            return [token for token, owner in self._sessions.items() if owner == user_id]
 
     def load(self, orgs: Iterable[Org], users: Iterable[tuple[User, Mapping[str, str]]]) -> None:
         """Replace everything with these orgs and users (with their roles), or nothing on error."""

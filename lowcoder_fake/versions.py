@@ -128,6 +128,11 @@ class Behaviours:
     def org_path_accepts_gid(self) -> bool:
         return self.version.at_least("2.4.4")
 
+    @property
+    def org_email_disabled_flag(self) -> bool:
+        """Orgs show ``isEmailDisabled`` (false) after ``contactPhoneNumber`` (read from Lowcoder's source)."""
+        return self.version.at_least("2.4.11")
+
     # 2.5.x
     @property
     def members_paged(self) -> bool:

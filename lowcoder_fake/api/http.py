@@ -112,6 +112,7 @@ def _refuse_constant(name: str) -> Any:
     raise ValueError(f"non-standard JSON token {name}")
 
 
+_JSON_WHITESPACE: Final = " \t\r\n"
 _DECODER: Final = json.JSONDecoder(parse_int=NumberText, parse_float=NumberText, parse_constant=_refuse_constant)
 
 
@@ -126,8 +127,9 @@ def json_body(request: web.Request, reason: str) -> Any:
 
     A body that is not JSON by its content type (or has none while not
     empty) is 500/5000; a missing, empty or malformed body 500/5002 with
-    ``reason``; a body over the buffer limit 500/5000 (*derived*). Numbers
-    come back as :class:`NumberText`.
+    ``reason``; a body over the buffer limit 500/5000 (*derived*). Text
+    after the first JSON value is ignored, as Jackson does. Numbers come back
+    as :class:`NumberText`.
     """
     state = call_state(request)
     if hdrs.CONTENT_TYPE in request.headers:
@@ -139,9 +141,11 @@ def json_body(request: web.Request, reason: str) -> Any:
         raise LowcoderError.named("INTERNAL_SERVER_ERROR")
     try:
         text = state.raw_body.decode("utf-8-sig")
-        if not text.strip():
+        start = len(text) - len(text.lstrip(_JSON_WHITESPACE))
+        if start == len(text):
             raise ValueError("no request body")
-        return _DECODER.decode(text)
+        value, _ = _DECODER.raw_decode(text, start)  # Jackson ignores what follows the value
+        return value
     except (ValueError, RecursionError):
         raise LowcoderError.named("INVALID_PARAMETER", reason) from None
 

@@ -15,6 +15,9 @@ __all__ = ["routes"]
 routes = OperationTable()
 
 ROOT_MESSAGE: Final = "Lowcoder API is up and runnig"  # the typo is Lowcoder's
+ACTUATOR_HEALTH: Final = (
+    '{"status":"UP","components":{"mongo":{"status":"UP"},"ping":{"status":"UP"},"redis":{"status":"UP"}}}'
+)
 
 
 def _has_health_pages(behaviours: Behaviours) -> bool:
@@ -28,7 +31,7 @@ async def health_check(request: web.Request) -> web.StreamResponse:
     if not fake.warmed_up:
         fake.warmed_up = True
         return error_response("SERVER_NOT_READY", fake.behaviours)
-    return envelope_response(None)
+    return envelope_response(True)
 
 
 @routes.route("GET", "/", "getRoot", prefixes=("",), available=_has_health_pages)
@@ -38,5 +41,5 @@ async def root(request: web.Request) -> web.StreamResponse:
 
 @routes.route("GET", "/status/health", "getStatusHealth", prefixes=("/api",), available=_has_health_pages)
 async def status_health(request: web.Request) -> web.StreamResponse:
-    """Spring actuator's health JSON, not the envelope."""
-    return json_response('{"status":"UP"}', content_type="application/vnd.spring-boot.actuator.v3+json")
+    """Spring actuator's health JSON (components shown, details not), not the envelope."""
+    return json_response(ACTUATOR_HEALTH, content_type="application/vnd.spring-boot.actuator.v3+json")

@@ -46,7 +46,11 @@ def anonymous_profile(ip: str) -> dict[str, Any]:
 
 
 def user_profile(fake: LowcoderFake, user: User, ip: str) -> dict[str, Any]:
-    """``users/me`` of a signed-in user: the anonymous keys, filled."""
+    """``users/me`` of a signed-in user: the anonymous keys, filled.
+
+    ``tokens`` lists the user's live session tokens; ``enabled``/``isEnabled``
+    and ``hasShownNewUserGuidance`` stay false (Lowcoder never sets them).
+    """
     store = fake.store
     org_and_roles = []
     current_role = None
@@ -71,13 +75,12 @@ def user_profile(fake: LowcoderFake, user: User, ip: str) -> dict[str, Any]:
                     "name": user.email,
                     "avatar": None,
                     "rawUserInfo": {"email": user.email},
-                    "tokens": [],
+                    "tokens": store.session_tokens_of(user.id),
                 }
             ],
-            "hasPassword": True,
-            "userStatus": {"newUserGuidance": False} if user.new_user else {},
+            "hasPassword": bool(user.password.strip()),
+            "userStatus": {"newUserGuidance": False},
             "createdTimeMs": user.create_time,
-            "enabled": True,
             "anonymous": False,
             "orgDev": current_role in fake.behaviours.admin_roles(),
             "isAnonymous": False,
