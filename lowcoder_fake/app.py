@@ -31,6 +31,7 @@ from lowcoder_fake.api.http import (
 from lowcoder_fake.api.routing import Operation
 from lowcoder_fake.envelope import LowcoderError, error_body
 from lowcoder_fake.fake import LowcoderFake
+from lowcoder_fake.protocol import MAX_FIELD_BYTES, MAX_LINE_BYTES
 from lowcoder_fake.security import identify, is_public
 
 __all__ = ["create_app"]
@@ -43,11 +44,11 @@ _OPERATIONS: Final = web.AppKey("lowcoder_fake.operations", dict[AbstractRoute, 
 def create_app(fake: LowcoderFake) -> web.Application:
     """An aiohttp application serving ``fake``: its Lowcoder API and ``/__fake__``."""
     # Bodies over Lowcoder's buffer limit are read as "too large" and answered as
-    # Lowcoder does; headers may be longer than aiohttp's default 8 KiB.
+    # Lowcoder does; lines and headers have Netty's limits (see protocol.py).
     app = web.Application(
         middlewares=[_pipeline],
         client_max_size=fake.behaviours.max_body_bytes,
-        handler_args={"max_field_size": 65536, "max_line_size": 65536},
+        handler_args={"max_line_size": MAX_LINE_BYTES, "max_field_size": MAX_FIELD_BYTES},
     )
     app[FAKE] = fake
     operations: dict[AbstractRoute, Operation] = {}

@@ -37,6 +37,7 @@ class Call:
     fault: str | None
     duration_ms: float
     fake_error: str | None = None
+    protocol_error: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         """The journal-entry contract: camelCase keys, ``time`` as ISO 8601 UTC."""
@@ -57,6 +58,7 @@ class Call:
             "fault": self.fault,
             "durationMs": self.duration_ms,
             "fakeError": self.fake_error,
+            "protocolError": self.protocol_error,
         }
 
 

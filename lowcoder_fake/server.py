@@ -21,6 +21,7 @@ from aiohttp import web
 from lowcoder_fake.app import create_app
 from lowcoder_fake.errors import FakeError
 from lowcoder_fake.fake import FakeConfig, LowcoderFake
+from lowcoder_fake.protocol import LowcoderAppRunner
 
 __all__ = ["FakeServer"]
 
@@ -59,7 +60,9 @@ class FakeServer:
         """Listen on ``host:port``; raises :class:`FakeError` if started already or the port is taken."""
         if self._runner is not None:
             raise FakeError(f"lowcoder-fake: the server is running already at {self.url}")
-        runner = web.AppRunner(create_app(self.fake), access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT_S)
+        runner = LowcoderAppRunner(
+            create_app(self.fake), self.fake, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT_S
+        )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)
         try:

@@ -68,9 +68,7 @@ def _register(fake: LowcoderFake, login_id: str, password: str) -> User:
         raise LowcoderError.named("UNSUPPORTED_OPERATION")
     if fake.store.user_by_email(login_id) is not None:
         raise LowcoderError.named("USER_LOGIN_ID_EXIST")
-    user = fake.store.add_user(
-        User(id=new_object_id(), email=login_id, password=password, name=login_id)
-    )
+    user = fake.store.add_user(User(id=new_object_id(), email=login_id, password=password, name=login_id))
     return place_new_user(fake, user)
 
 
