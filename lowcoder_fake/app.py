@@ -14,7 +14,7 @@ import time
 import traceback
 from typing import Any, Final
 
-from aiohttp import web
+from aiohttp import hdrs, web
 from aiohttp.web_urldispatcher import AbstractRoute
 
 from lowcoder_fake import control
@@ -111,7 +111,7 @@ async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamRes
 
 async def _answer(request: web.Request, handler: Any, fake: LowcoderFake) -> web.StreamResponse:
     state = call_state(request)
-    credentials = identify(request.cookies, fake.config.cookie_name, fake.store)
+    credentials = identify(request.headers.getall(hdrs.COOKIE, ()), fake.config.cookie_name, fake.store)
     state.caller, state.session_token = credentials.user, credentials.session_token
     if state.caller is None and not is_public(request.method, request.path, fake.behaviours):
         return empty_response(401)

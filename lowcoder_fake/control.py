@@ -35,7 +35,7 @@ def add_routes(app: web.Application) -> None:
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status, dumps=lambda value: json.dumps(value, ensure_ascii=False))
+    return web.json_response(data, status=status)  # ASCII-escaped: safe for any stored text
 
 
 def _problem(status: int, message: str, field: str | None = None) -> web.Response:

@@ -7,12 +7,16 @@ Jackson may write the same key twice (``GET /api/configs`` really sends
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Final
 
 __all__ = ["RepeatedKeys", "dumps"]
 
 _encode_scalar = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+#: A surrogate left alone in a string (a JSON ``\ud800`` escape without its pair).
+_LONE_SURROGATE: Final = re.compile("[\ud800-\udfff]")
 
 
 class RepeatedKeys:
@@ -48,8 +52,12 @@ def _write(value: Any) -> str:
     return _encode_scalar(value)
 
 
+def _escape_surrogate(match: re.Match[str]) -> str:
+    return f"\\u{ord(match.group()):04X}"
+
+
 def dumps(value: Any) -> str:
-    """``value`` as compact JSON text (non-ASCII kept as is)."""
-    if _contains_repeated(value):
-        return _write(value)
-    return _encode_scalar(value)
+    """``value`` as compact JSON text: non-ASCII kept as is, lone surrogates escaped
+    (so the text is valid UTF-8, as Jackson's is)."""
+    text = _write(value) if _contains_repeated(value) else _encode_scalar(value)
+    return _LONE_SURROGATE.sub(_escape_surrogate, text)

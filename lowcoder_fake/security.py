@@ -7,7 +7,7 @@ Lowcoder's security filter runs before routing: a protected path answers
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -15,7 +15,7 @@ from lowcoder_fake.models import User
 from lowcoder_fake.store import Store
 from lowcoder_fake.versions import Behaviours
 
-__all__ = ["Credentials", "identify", "is_public"]
+__all__ = ["Credentials", "first_cookie", "identify", "is_public"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,9 +88,19 @@ class Credentials:
     session_token: str | None
 
 
-def identify(cookies: Mapping[str, str], cookie_name: str, store: Store) -> Credentials:
+def first_cookie(cookie_headers: Iterable[str], name: str) -> str | None:
+    """The first value of cookie ``name`` over all ``Cookie`` headers, as Spring reads it."""
+    for header in cookie_headers:
+        for pair in header.split(";"):
+            key, sep, value = pair.partition("=")
+            if sep and key.strip() == name:
+                return value.strip().strip('"')
+    return None
+
+
+def identify(cookie_headers: Iterable[str], cookie_name: str, store: Store) -> Credentials:
     """The caller named by the session cookie (the only place Lowcoder reads a session token)."""
-    token = cookies.get(cookie_name)
+    token = first_cookie(cookie_headers, cookie_name)
     if not token:
         return Credentials(None, None)
     user = store.session_user(token)
