@@ -8,6 +8,7 @@ call is recorded once.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import time
@@ -21,6 +22,7 @@ from lowcoder_fake import control
 from lowcoder_fake.api import OPERATION_TABLES
 from lowcoder_fake.api.http import (
     FAKE,
+    CallState,
     EmptyAnswer,
     begin_call,
     call_state,
@@ -31,6 +33,8 @@ from lowcoder_fake.api.http import (
 from lowcoder_fake.api.routing import Operation
 from lowcoder_fake.envelope import LowcoderError, error_body
 from lowcoder_fake.fake import LowcoderFake
+from lowcoder_fake.fault_effects import run_fault
+from lowcoder_fake.faults import CallView, FaultRule
 from lowcoder_fake.protocol import MAX_FIELD_BYTES, MAX_LINE_BYTES
 from lowcoder_fake.security import identify, is_public
 
@@ -81,38 +85,66 @@ async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamRes
         state.raw_body = await request.read()
     except web.HTTPRequestEntityTooLarge:
         state.body_too_large = True
+    credentials = identify(request.headers.getall(hdrs.COOKIE, ()), fake.config.cookie_name, fake.store)
+    state.caller, state.session_token = credentials.user, credentials.session_token
+    operation = request.app[_OPERATIONS].get(request.match_info.route)
+    path_params = dict(request.match_info) if operation else {}
+    body = _parsed_json(state.raw_body)
+    rule = fake.faults.decide(
+        CallView(operation.name if operation else None, request.method, request.path, path_params.get("orgId"), body)
+    )
     fake_error: str | None = None
+    response: web.StreamResponse | None = None
     try:
-        response = await _answer(request, handler, fake)
+        if rule is None:
+            response = await _answer(request, handler, fake)
+        else:
+            response = await run_fault(rule, request, lambda: _answer(request, handler, fake), fake.behaviours)
+    except asyncio.CancelledError:  # the client left and the server cancels handlers: no answer
+        _record(request, fake, state, operation, path_params, body, None, rule, started, None)
+        raise
     except Exception:  # a bug in the fake: answer as Lowcoder would, and keep the trace
         fake_error = traceback.format_exc()
         _log.error("lowcoder-fake: error handling %s %s\n%s", request.method, request.path, fake_error)
         response = error_response("INTERNAL_SERVER_ERROR", fake.behaviours)
-    route = request.match_info.route
-    operation = request.app[_OPERATIONS].get(route)
+    _record(request, fake, state, operation, path_params, body, response, rule, started, fake_error)
+    # No answer (connection dropped): aiohttp's write to the closed transport fails quietly.
+    return response if response is not None else web.Response()
+
+
+def _record(
+    request: web.Request,
+    fake: LowcoderFake,
+    state: CallState,
+    operation: Operation | None,
+    path_params: dict[str, str],
+    body: Any,
+    response: web.StreamResponse | None,
+    rule: FaultRule | None,
+    started: float,
+    fake_error: str | None,
+) -> None:
+    """Journal the call with what the client got (None: no answer)."""
     fake.journal.record(
         operation=operation.name if operation else None,
         method=request.method,
         path=request.path,
-        path_params=dict(request.match_info) if operation else {},
+        path_params=path_params,
         query=_query(request),
         headers=_headers(request),
-        body=_parsed_json(state.raw_body),
+        body=body,
         raw_body=state.raw_body.decode("utf-8", "replace"),
         user_id=state.caller.id if state.caller else None,
-        status=response.status,
-        response=_recorded_response(request, response),
-        fault=None,
+        status=response.status if response is not None else None,
+        response=_recorded_response(request, response) if response is not None else None,
+        fault=rule.id if rule else None,
         duration_ms=round((time.perf_counter() - started) * 1000, 3),
         fake_error=fake_error,
     )
-    return response
 
 
 async def _answer(request: web.Request, handler: Any, fake: LowcoderFake) -> web.StreamResponse:
     state = call_state(request)
-    credentials = identify(request.headers.getall(hdrs.COOKIE, ()), fake.config.cookie_name, fake.store)
-    state.caller, state.session_token = credentials.user, credentials.session_token
     if state.caller is None and not is_public(request.method, request.path, fake.behaviours):
         return empty_response(401)
     try:

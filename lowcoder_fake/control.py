@@ -189,3 +189,39 @@ async def _clear_calls(request: web.Request) -> web.Response:
 async def _reset(request: web.Request) -> web.Response:
     request.app[FAKE].reset()
     return _json({"status": "ok"})
+
+
+# -- fault rules -----------------------------------------------------------------
+
+
+@_routes.post(CONTROL_PREFIX + "/faults")
+async def _add_fault(request: web.Request) -> web.Response:
+    rule = request.app[FAKE].faults.add(await _object_body(request))
+    return _json(rule.to_json(), 201)
+
+
+@_routes.get(CONTROL_PREFIX + "/faults")
+async def _list_faults(request: web.Request) -> web.Response:
+    return _json({"faults": [rule.to_json() for rule in request.app[FAKE].faults.rules()]})
+
+
+@_routes.delete(CONTROL_PREFIX + "/faults")
+async def _clear_faults(request: web.Request) -> web.Response:
+    request.app[FAKE].faults.clear()
+    return _json({"status": "ok"})
+
+
+@_routes.delete(CONTROL_PREFIX + "/faults/{id}")
+async def _remove_fault(request: web.Request) -> web.Response:
+    rule_id = request.match_info["id"]
+    if not request.app[FAKE].faults.remove(rule_id):
+        return _problem(404, f"lowcoder-fake: no fault rule with id {rule_id!r}", "id")
+    return _json({"status": "ok"})
+
+
+@_routes.post(CONTROL_PREFIX + "/faults/{id}/release")
+async def _release_fault(request: web.Request) -> web.Response:
+    rule_id = request.match_info["id"]
+    if not request.app[FAKE].faults.release(rule_id):
+        return _problem(404, f"lowcoder-fake: no fault rule with id {rule_id!r}", "id")
+    return _json({"status": "ok"})

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from lowcoder_fake.errors import FakeError, InvalidInput
+from lowcoder_fake.faults import Faults
 from lowcoder_fake.journal import Journal
 from lowcoder_fake.models import Org, User
 from lowcoder_fake.seed import DataSet, default_data_set
@@ -52,6 +53,7 @@ class LowcoderFake:
         self.data_set = self.config.data if self.config.data is not None else default_data_set()
         self.store = Store()
         self.journal = Journal()
+        self.faults = Faults()
         self.warmed_up = False
         self.reset()
 
@@ -60,9 +62,10 @@ class LowcoderFake:
         return str(self.behaviours.version)
 
     def reset(self) -> None:
-        """Back to the start: the data set's state, an empty journal, a cold health check."""
+        """Back to the start: the data set's state, an empty journal, no fault rules, a cold health check."""
         self.store.load(self.data_set.orgs, self.data_set.users)
         self.journal.clear()
+        self.faults.clear()
         self.warmed_up = False
 
     def sign_up_open(self) -> bool:

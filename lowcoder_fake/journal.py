@@ -32,7 +32,7 @@ class Call:
     body: Any
     raw_body: str
     user_id: str | None
-    status: int
+    status: int | None
     response: Any
     fault: str | None
     duration_ms: float

@@ -1,0 +1,360 @@
+"""Fault rules: which calls fail on purpose, how, and how often.
+
+A rule is a match (which calls), an effect (what the client gets) and a
+schedule (``after``, ``times``, ``probability``). Plain Python, no aiohttp:
+the app asks :meth:`Faults.decide` once per call and carries out the effect.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any, Final
+
+from lowcoder_fake.envelope import ERRORS
+from lowcoder_fake.errors import InvalidInput
+from lowcoder_fake.journal import path_glob
+
+__all__ = ["EFFECTS", "PHASES", "CallView", "FaultMatch", "FaultRule", "Faults", "is_subset"]
+
+EFFECTS: Final = ("error", "status", "delay", "reset", "close", "malformed", "hang")
+PHASES: Final = ("before", "after")
+
+_RULE_FIELDS: Final = (
+    "match",
+    "effect",
+    "error",
+    "status",
+    "body",
+    "headers",
+    "delayMs",
+    "times",
+    "after",
+    "probability",
+    "seed",
+    "phase",
+)
+_MATCH_FIELDS: Final = ("operation", "method", "path", "orgId", "body")
+_SNAKE_ALIASES: Final = {"delay_ms": "delayMs"}
+
+
+@dataclass(frozen=True, slots=True)
+class CallView:
+    """What a rule can see of a call."""
+
+    operation: str | None
+    method: str
+    path: str
+    org_id: str | None
+    body: Any
+
+
+def is_subset(expected: Any, actual: Any) -> bool:
+    """True when every key of ``expected`` (recursively) is in ``actual`` with the same value."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            key in actual and is_subset(value, actual[key]) for key, value in expected.items()
+        )
+    return bool(expected == actual) and type(expected) is type(actual)
+
+
+_NO_BODY: Final = object()
+
+
+@dataclass(frozen=True, slots=True)
+class FaultMatch:
+    """Which calls a rule applies to; every given part must match."""
+
+    operation: str | None = None
+    method: str | None = None
+    path: str | None = None
+    org_id: str | None = None
+    body: Any = _NO_BODY
+
+    def mismatch(self, call: CallView) -> str | None:
+        """Why ``call`` does not match (None when it does)."""
+        if self.operation is not None and call.operation != self.operation:
+            return f"operation is {call.operation!r}, not {self.operation!r}"
+        if self.method is not None and call.method != self.method:
+            return f"method is {call.method!r}, not {self.method!r}"
+        if self.path is not None and not path_glob(self.path).match(call.path):
+            return f"path {call.path!r} does not match {self.path!r}"
+        if self.org_id is not None and call.org_id != self.org_id:
+            return f"orgId is {call.org_id!r}, not {self.org_id!r}"
+        if self.body is not _NO_BODY and not is_subset(self.body, call.body):
+            return "body does not contain the expected subset"
+        return None
+
+    def to_json(self) -> dict[str, Any]:
+        shown: dict[str, Any] = {}
+        for name, value in (
+            ("operation", self.operation),
+            ("method", self.method),
+            ("path", self.path),
+            ("orgId", self.org_id),
+        ):
+            if value is not None:
+                shown[name] = value
+        if self.body is not _NO_BODY:
+            shown["body"] = self.body
+        return shown
+
+
+class FaultRule:
+    """One rule: its settings (read-only) and how often it fired (live)."""
+
+    __slots__ = (
+        "_fired",
+        "_random",
+        "_releases",
+        "_seen",
+        "after",
+        "body",
+        "delay_ms",
+        "effect",
+        "error",
+        "headers",
+        "id",
+        "match",
+        "phase",
+        "probability",
+        "seed",
+        "status",
+        "times",
+    )
+
+    def __init__(self, rule_id: str, spec: Mapping[str, Any]) -> None:
+        self.id = rule_id
+        self.match: FaultMatch = spec["match"]
+        self.effect: str = spec["effect"]
+        self.error: str | None = spec.get("error")
+        self.status: int | None = spec.get("status")
+        self.body: Any = spec.get("body", _NO_BODY)
+        self.headers: dict[str, str] = dict(spec.get("headers") or {})
+        self.delay_ms: float = spec.get("delayMs", 0)
+        self.times: int | None = spec.get("times")
+        self.after: int = spec.get("after", 0)
+        self.probability: float | None = spec.get("probability")
+        self.seed: int | None = spec.get("seed")
+        self.phase: str = spec.get("phase", "before")
+        self._random = random.Random(self.seed)
+        self._seen = 0
+        self._fired = 0
+        self._releases = 0
+
+    @property
+    def fired(self) -> int:
+        """How many calls this rule has failed so far."""
+        return self._fired
+
+    @property
+    def releases(self) -> int:
+        """How many times held calls were released (a ``hang`` waits for this to change)."""
+        return self._releases
+
+    @property
+    def has_body(self) -> bool:
+        return self.body is not _NO_BODY
+
+    def to_json(self) -> dict[str, Any]:
+        """The rule as given, with its ``id`` and ``fired`` count."""
+        shown: dict[str, Any] = {"id": self.id, "match": self.match.to_json(), "effect": self.effect}
+        optional: tuple[tuple[str, Any], ...] = (
+            ("error", self.error),
+            ("status", self.status),
+            ("headers", self.headers or None),
+            ("delayMs", self.delay_ms or None),
+            ("times", self.times),
+            ("probability", self.probability),
+            ("seed", self.seed),
+        )
+        shown.update({name: value for name, value in optional if value is not None})
+        if self.has_body:
+            shown["body"] = self.body
+        if self.after:
+            shown["after"] = self.after
+        shown["phase"] = self.phase
+        shown["fired"] = self._fired
+        return shown
+
+    def __repr__(self) -> str:
+        return f"FaultRule(id={self.id!r}, effect={self.effect!r}, fired={self._fired})"
+
+
+class Faults:
+    """The rules of one fake, consulted once per Lowcoder call, in the order added."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._rules: dict[str, FaultRule] = {}
+        self._next_id = 1
+
+    def add(self, rule: Mapping[str, Any] | None = None, **fields: Any) -> FaultRule:
+        """Add a rule given as its JSON form (a dict, or keyword arguments); returns the live rule.
+
+        Raises :class:`InvalidInput` naming the bad field; nothing is added then.
+        """
+        given = dict(rule or {})
+        given.update({_SNAKE_ALIASES.get(name, name): value for name, value in fields.items()})
+        spec = _parse_rule(given)
+        with self._lock:
+            created = FaultRule(f"fault-{self._next_id}", spec)
+            self._next_id += 1
+            self._rules[created.id] = created
+            return created
+
+    def rules(self) -> list[FaultRule]:
+        """The rules, in the order they were added."""
+        with self._lock:
+            return list(self._rules.values())
+
+    def get(self, rule_id: str) -> FaultRule | None:
+        with self._lock:
+            return self._rules.get(rule_id)
+
+    def remove(self, rule_id: str) -> bool:
+        """Remove one rule; False when there is none with that id."""
+        with self._lock:
+            rule = self._rules.pop(rule_id, None)
+        if rule is not None:
+            self._release(rule)
+        return rule is not None
+
+    def clear(self) -> None:
+        """Remove every rule (calls held by a ``hang`` rule go on)."""
+        with self._lock:
+            rules, self._rules = list(self._rules.values()), {}
+        for rule in rules:
+            self._release(rule)
+
+    def release(self, rule_id: str) -> bool:
+        """Let the calls a ``hang`` rule holds go on; False when there is no such rule."""
+        rule = self.get(rule_id)
+        if rule is not None:
+            self._release(rule)
+        return rule is not None
+
+    def _release(self, rule: FaultRule) -> None:
+        with self._lock:
+            rule._releases += 1
+
+    def decide(self, call: CallView) -> FaultRule | None:
+        """The rule that fires for this call, if any (counted here, exactly, under concurrency)."""
+        with self._lock:
+            for rule in self._rules.values():
+                if rule.match.mismatch(call) is not None:
+                    continue
+                rule._seen += 1
+                if rule._seen <= rule.after:
+                    continue
+                if rule.times is not None and rule._fired >= rule.times:
+                    continue
+                if rule.probability is not None and rule._random.random() >= rule.probability:
+                    continue
+                rule._fired += 1
+                return rule
+            return None
+
+
+# -- parsing a rule's JSON form ------------------------------------------------
+
+
+def _whole(value: Any, field: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+        raise InvalidInput(field, f"expected a whole number >= {minimum}, got {value!r}")
+    return value
+
+
+def _number(value: Any, field: str, low: float, high: float | None) -> float:
+    if (
+        isinstance(value, bool)
+        or not isinstance(value, (int, float))
+        or value < low
+        or (high is not None and value > high)
+    ):
+        bounds = f"from {low} to {high}" if high is not None else f">= {low}"
+        raise InvalidInput(field, f"expected a number {bounds}, got {value!r}")
+    return value
+
+
+def _text(value: Any, field: str) -> str:
+    if not isinstance(value, str) or not value:
+        raise InvalidInput(field, f"expected a non-empty string, got {value!r}")
+    return value
+
+
+def _choice(value: Any, field: str, choices: tuple[str, ...]) -> str:
+    if value not in choices:
+        raise InvalidInput(field, f"{value!r} is not one of {', '.join(choices)}")
+    return str(value)
+
+
+def _known_fields(given: Mapping[str, Any], known: tuple[str, ...], prefix: str = "") -> None:
+    for name in given:
+        if name not in known:
+            raise InvalidInput(f"{prefix}{name}", f"unknown field; known fields: {', '.join(known)}")
+
+
+def _parse_match(value: Any) -> FaultMatch:
+    if value is None:
+        return FaultMatch()
+    if not isinstance(value, dict):
+        raise InvalidInput("match", "expected a JSON object")
+    _known_fields(value, _MATCH_FIELDS, "match.")
+    get = value.get
+    return FaultMatch(
+        operation=_text(get("operation"), "match.operation") if get("operation") is not None else None,
+        method=_text(get("method"), "match.method").upper() if get("method") is not None else None,
+        path=_text(get("path"), "match.path") if get("path") is not None else None,
+        org_id=_text(get("orgId"), "match.orgId") if get("orgId") is not None else None,
+        body=value["body"] if "body" in value else _NO_BODY,
+    )
+
+
+def _parse_rule(given: dict[str, Any]) -> dict[str, Any]:
+    _known_fields(given, _RULE_FIELDS)
+    if "effect" not in given:
+        raise InvalidInput("effect", f"required; one of {', '.join(EFFECTS)}")
+    effect = _choice(given["effect"], "effect", EFFECTS)
+    spec: dict[str, Any] = {"match": _parse_match(given.get("match")), "effect": effect}
+    if effect == "error":
+        if "error" not in given:
+            raise InvalidInput("error", "required for effect 'error'; a name from the error catalogue")
+        spec["error"] = _choice(given["error"], "error", tuple(ERRORS))
+    elif "error" in given:
+        raise InvalidInput("error", f"only for effect 'error', not {effect!r}")
+    if effect == "status":
+        if "status" not in given:
+            raise InvalidInput("status", "required for effect 'status'")
+        spec["status"] = _whole(given["status"], "status", 100)
+        if spec["status"] > 599:
+            raise InvalidInput("status", f"expected an HTTP status from 100 to 599, got {spec['status']!r}")
+        headers = given.get("headers", {})
+        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
+            raise InvalidInput("headers", "expected an object of header names to string values")
+        spec["headers"] = headers
+        if "body" in given:
+            spec["body"] = given["body"]
+    else:
+        for only_status in ("status", "headers", "body"):
+            if only_status in given:
+                raise InvalidInput(only_status, f"only for effect 'status', not {effect!r}")
+    if effect == "delay" and "delayMs" not in given:
+        raise InvalidInput("delayMs", "required for effect 'delay'")
+    if "delayMs" in given:
+        spec["delayMs"] = _number(given["delayMs"], "delayMs", 0, 600_000)
+    if given.get("times") is not None:
+        spec["times"] = _whole(given["times"], "times", 0)
+    if "after" in given:
+        spec["after"] = _whole(given["after"], "after", 0)
+    if given.get("probability") is not None:
+        spec["probability"] = _number(given["probability"], "probability", 0, 1)
+    if given.get("seed") is not None:
+        if given.get("probability") is None:
+            raise InvalidInput("seed", "only with probability")
+        spec["seed"] = _whole(given["seed"], "seed", 0)
+    if "phase" in given:
+        spec["phase"] = _choice(given["phase"], "phase", PHASES)
+    return spec
