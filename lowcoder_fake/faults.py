@@ -309,7 +309,7 @@ def _parse_match(value: Any) -> FaultMatch:
         method=_text(get("method"), "match.method").upper() if get("method") is not None else None,
         path=_text(get("path"), "match.path") if get("path") is not None else None,
         org_id=_text(get("orgId"), "match.orgId") if get("orgId") is not None else None,
-        body=value["body"] if "body" in value else _NO_BODY,
+        body=value.get("body", _NO_BODY),
     )
 
 
