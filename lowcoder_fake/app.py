@@ -15,6 +15,7 @@ import time
 import traceback
 from typing import Any, Final
 
+import aiohttp
 from aiohttp import hdrs, web
 from aiohttp.web_urldispatcher import AbstractRoute
 
@@ -32,6 +33,7 @@ from lowcoder_fake.api.http import (
 )
 from lowcoder_fake.api.routing import Operation
 from lowcoder_fake.envelope import LowcoderError, error_body
+from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.fake import LowcoderFake
 from lowcoder_fake.fault_effects import run_fault
 from lowcoder_fake.faults import CallView, FaultRule
@@ -52,7 +54,8 @@ def create_app(fake: LowcoderFake) -> web.Application:
     app = web.Application(
         middlewares=[_pipeline],
         client_max_size=fake.behaviours.max_body_bytes,
-        handler_args={"max_line_size": MAX_LINE_BYTES, "max_field_size": MAX_FIELD_BYTES},
+        # Netty hands Spring the body as sent: no request decompression.
+        handler_args={"max_line_size": MAX_LINE_BYTES, "max_field_size": MAX_FIELD_BYTES, "auto_decompress": False},
     )
     app[FAKE] = fake
     operations: dict[AbstractRoute, Operation] = {}
@@ -64,7 +67,8 @@ def create_app(fake: LowcoderFake) -> web.Application:
             methods = (operation.method, "HEAD") if operation.method == "GET" else (operation.method,)
             for path in operation.paths():
                 for method in methods:
-                    operations[app.router.add_route(method, path, operation.handler)] = operation
+                    route = app.router.add_route(method, path, operation.handler, expect_handler=tolerant_expect)
+                    operations[route] = operation
     app[_OPERATIONS] = operations
     control.add_routes(app)
     return app
@@ -84,7 +88,9 @@ async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamRes
     try:
         state.raw_body = await request.read()
     except web.HTTPRequestEntityTooLarge:
-        state.body_too_large = True
+        state.body_unreadable = True
+    except (aiohttp.ClientPayloadError, ConnectionError, ValueError):  # a body that ends early or is broken
+        state.body_unreadable = True
     credentials = identify(request.headers.getall(hdrs.COOKIE, ()), fake.config.cookie_name, fake.store)
     state.caller, state.session_token = credentials.user, credentials.session_token
     operation = request.app[_OPERATIONS].get(request.match_info.route)

@@ -11,10 +11,12 @@ import logging
 import traceback
 from typing import Any, Final
 
+import aiohttp
 from aiohttp import web
 
 from lowcoder_fake.api.http import FAKE
 from lowcoder_fake.errors import InvalidInput
+from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.journal import CallFilter
 from lowcoder_fake.views import org_json, user_json
 
@@ -31,11 +33,35 @@ def is_control_path(path: str) -> bool:
 
 
 def add_routes(app: web.Application) -> None:
-    app.router.add_routes(_routes)
+    for route in _routes:
+        assert isinstance(route, web.RouteDef)
+        app.router.add_route(route.method, route.path, route.handler, expect_handler=tolerant_expect)
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, separators=(",", ":"))  # ASCII-escaped: safe for any stored text
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
-    return web.json_response(data, status=status)  # ASCII-escaped: safe for any stored text
+    return web.json_response(data, status=status, dumps=_compact)
+
+
+#: Control routes that read a query string / a body; the others refuse one.
+_TAKES_QUERY: Final = frozenset({("GET", CONTROL_PREFIX + "/calls")})
+_TAKES_BODY: Final = frozenset(("POST", CONTROL_PREFIX + name) for name in ("/orgs", "/users", "/sessions", "/faults"))
+
+
+async def _check_unread_parts(request: web.Request) -> None:
+    """Refuse query parameters and bodies a route would otherwise silently ignore."""
+    resource = request.match_info.route.resource
+    route = (request.method, resource.canonical if resource is not None else request.path)
+    for name in request.query:
+        if route not in _TAKES_QUERY:
+            raise InvalidInput(name, f"{request.method} {route[1]} takes no query parameters")
+        if len(request.query.getall(name)) > 1:
+            raise InvalidInput(name, "given more than once")
+    if route not in _TAKES_BODY and (await _raw_body(request)).strip() not in (b"", b"{}"):
+        raise InvalidInput("body", f"{request.method} {route[1]} takes no body")
 
 
 def _problem(status: int, message: str, field: str | None = None) -> web.Response:
@@ -48,6 +74,8 @@ def _problem(status: int, message: str, field: str | None = None) -> web.Respons
 async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
     """Run a control handler; turn every failure into a JSON answer."""
     try:
+        if request.match_info.http_exception is None:
+            await _check_unread_parts(request)
         response: web.StreamResponse = await handler(request)
         return response
     except InvalidInput as error:
@@ -64,8 +92,18 @@ async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
         return _problem(500, "lowcoder-fake: internal error in the control endpoint (see the fake's log)")
 
 
+async def _raw_body(request: web.Request) -> bytes:
+    try:
+        return await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        limit = request.app[FAKE].behaviours.max_body_bytes
+        raise InvalidInput("body", f"larger than the {limit} bytes the fake reads") from None
+    except (aiohttp.ClientPayloadError, ConnectionError, ValueError):
+        raise InvalidInput("body", "could not be read (cut short or badly encoded)") from None
+
+
 async def _body(request: web.Request) -> Any:
-    raw = await request.read()
+    raw = await _raw_body(request)
     try:
         return json.loads(raw.decode("utf-8"))
     except UnicodeDecodeError:

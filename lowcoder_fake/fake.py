@@ -6,7 +6,9 @@ test gets the same answers whichever way it asks.
 
 from __future__ import annotations
 
+import re
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -22,6 +24,7 @@ from lowcoder_fake.versions import DEFAULT_VERSION, Behaviours
 __all__ = ["DEFAULT_COOKIE_NAME", "WORKSPACE_MODES", "FakeConfig", "LowcoderFake"]
 
 DEFAULT_COOKIE_NAME: Final = "LOWCODER_CE_SELFHOST_TOKEN"
+_COOKIE_NAME: Final = re.compile(r"^[A-Za-z0-9!#$%&'*+\-.^_`|~]+$")
 WORKSPACE_MODES: Final = ("ENTERPRISE", "SAAS")
 
 
@@ -46,6 +49,11 @@ class LowcoderFake:
     def __init__(self, config: FakeConfig | None = None) -> None:
         self.config = config or FakeConfig()
         self.behaviours = Behaviours.of(self.config.lowcoder_version)
+        if not _COOKIE_NAME.match(self.config.cookie_name):
+            raise FakeError(
+                f"lowcoder-fake: cookie name {self.config.cookie_name!r} is not a valid cookie name "
+                "(letters, digits and !#$%&'*+-.^_`|~ only)"
+            )
         mode = self.config.workspace_mode or self.behaviours.default_workspace_mode
         if mode not in WORKSPACE_MODES:
             raise FakeError(f"lowcoder-fake: unknown workspace mode {mode!r}; known: {', '.join(WORKSPACE_MODES)}")
@@ -63,7 +71,7 @@ class LowcoderFake:
 
     def reset(self) -> None:
         """Back to the start: the data set's state, an empty journal, no fault rules, a cold health check."""
-        self.store.load(self.data_set.orgs, self.data_set.users)
+        self.store.load(self.data_set.orgs, [(user, self._known_roles(roles)) for user, roles in self.data_set.users])
         self.journal.clear()
         self.faults.clear()
         self.warmed_up = False
@@ -85,7 +93,12 @@ class LowcoderFake:
     def add_user(self, description: dict[str, Any]) -> User:
         """Create a user from ``{"email", "password", "name"?, "orgs"?: {orgId: role}}``."""
         user, roles = user_from_json(description)
-        return self.store.add_user(user, roles)
+        return self.store.add_user(user, self._known_roles(roles))
+
+    def _known_roles(self, roles: Mapping[str, str]) -> dict[str, str]:
+        """Roles as this version stores them: one it does not know becomes ``member``."""
+        known = self.behaviours.known_roles()
+        return {org_id: role if role in known else "member" for org_id, role in roles.items()}
 
     def open_session(self, *, email: str | None = None, user_id: str | None = None) -> str:
         """A signed-in session token for the user, as login would give (no call recorded)."""

@@ -20,6 +20,7 @@ from aiohttp import web
 from aiohttp.http_exceptions import LineTooLong
 from aiohttp.web_protocol import RequestHandler
 
+from lowcoder_fake.control import is_control_path
 from lowcoder_fake.fake import LowcoderFake
 
 __all__ = ["MAX_FIELD_BYTES", "MAX_LINE_BYTES", "LowcoderAppRunner"]
@@ -52,11 +53,13 @@ class _NettyLikeHandler(RequestHandler):
         answer = _status_for(exc, status)
         _log.debug("lowcoder-fake: unparseable request answered %s: %s", answer, message or exc)
         manager = self._manager
-        if isinstance(manager, _LowcoderServer):
+        parsed = request is not None and getattr(request, "method", "UNKNOWN") != "UNKNOWN"
+        path = request.path if parsed else ""
+        if isinstance(manager, _LowcoderServer) and not is_control_path(path):
             manager.fake.journal.record(
                 operation=None,
-                method="",
-                path="",
+                method=request.method if parsed else "",
+                path=path,
                 path_params={},
                 query={},
                 headers={},

@@ -34,6 +34,7 @@ if TYPE_CHECKING:
     from random import Random
 
 __all__ = [
+    "SEEDED_PASSWORDS",
     "DataSet",
     "DataSetError",
     "data_set_from_json",
@@ -295,11 +296,17 @@ def _email_local_part(first: str, last: str) -> str:
     return ".".join(part for part in (clean(first), clean(last)) if part) or "user"
 
 
+#: The password of every generated user, by role (documented in the README).
+SEEDED_PASSWORDS: Final = MappingProxyType({"admin": "Admin-Password-1", "member": "Member-Password-1"})
+
+
 def generate_data_set(seed: int, *, orgs: int = 3) -> DataSet:
     """A realistic data set made with faker, the same for the same seed (and faker version).
 
     Each org gets an admin (who created it, and is its contact) and a
-    member. Ids, gids, times and passwords all come from the seed.
+    member. Ids, gids and times come from the seed; passwords are the
+    documented ``Admin-Password-1`` and ``Member-Password-1``, so a client
+    can sign in with form login.
     """
     source = f"seed {seed}"
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
@@ -327,7 +334,7 @@ def generate_data_set(seed: int, *, orgs: int = 3) -> DataSet:
         user = User(
             id=_object_id(random, epoch_ms // 1000),
             email=email,
-            password=fake.password(length=14),
+            password=SEEDED_PASSWORDS[role],
             name=f"{first} {last}",
             create_time=epoch_ms,
             current_org_id=org_id,

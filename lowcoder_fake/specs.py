@@ -81,9 +81,14 @@ def _boolean(value: Any, field: str) -> bool:
     return value
 
 
+_JAVA_LONG_MAX: Final = 2**63 - 1
+
+
 def _epoch_ms(value: Any, field: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise InvalidInput(field, f"expected a time in epoch milliseconds (a whole number >= 0), got {value!r}")
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _JAVA_LONG_MAX:
+        raise InvalidInput(
+            field, f"expected a time in epoch milliseconds (a whole number from 0 to 2**63-1), got {value!r}"
+        )
     return value
 
 

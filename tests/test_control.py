@@ -233,3 +233,73 @@ async def test_unknown_control_route_answers_json(make_fake: MakeFake, method: s
     assert response.status == status
     assert "lowcoder-fake" in (await response.json())["error"]
     assert running.fake.journal.calls() == ()
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "field"),
+    [
+        ("DELETE", "/__fake__/calls?operation=x", "operation"),
+        ("GET", "/__fake__/orgs?foo=1", "foo"),
+        ("POST", "/__fake__/reset?hard=1", "hard"),
+        ("GET", "/__fake__/calls?since=1&since=2", "since"),
+    ],
+)
+async def test_query_parameters_a_route_would_ignore_are_refused(
+    make_fake: MakeFake, method: str, path: str, field: str
+) -> None:
+    running = await make_fake()
+    await running.client.get("/api/users/me")
+    response = await running.client.request(method, path)
+    assert response.status == 400
+    assert (await response.json())["field"] == field
+    assert len(running.fake.journal.calls()) == 1
+
+
+@pytest.mark.parametrize("path", ["/__fake__/reset", "/__fake__/faults/fault-1/release"])
+async def test_a_body_a_route_would_ignore_is_refused(make_fake: MakeFake, path: str) -> None:
+    running = await make_fake()
+    running.fake.faults.add(effect="malformed")
+    response = await running.client.post(path, data=b"garbage")
+    assert response.status == 400
+    assert (await response.json())["field"] == "body"
+    assert len(running.fake.faults.rules()) == 1  # the reset did not happen
+
+
+async def test_an_empty_object_body_is_fine_for_reset(make_fake: MakeFake) -> None:
+    running = await make_fake()
+    assert (await running.client.post("/__fake__/reset", json={})).status == 200
+
+
+async def test_an_oversized_control_body_is_a_400(make_fake: MakeFake) -> None:
+    running = await make_fake("2.4.0")  # reads at most 256 KiB
+    response = await running.client.post("/__fake__/orgs", data=b" " * (300 * 1024))
+    assert response.status == 400
+    assert (await response.json())["field"] == "body"
+
+
+@pytest.mark.parametrize("path", ["/__fake__/orgs", "/__fake__/users"])
+async def test_a_time_beyond_java_long_is_refused(make_fake: MakeFake, path: str) -> None:
+    running = await make_fake()
+    body = {"name": "X", "email": "t@x.test", "password": "p", "createTime": 2**63}
+    body = {k: v for k, v in body.items() if (k in ("name",)) == (path.endswith("orgs")) or k == "createTime"}
+    response = await running.client.post(path, json=body)
+    assert response.status == 400
+    assert (await response.json())["field"] == "createTime"
+
+
+async def test_super_admin_is_a_member_before_2_4_0(make_fake: MakeFake) -> None:
+    running = await make_fake("2.1.6")
+    response = await running.client.post(
+        "/__fake__/users", json={"email": "s@x.test", "password": "p", "orgs": {running.first_org_id: "super_admin"}}
+    )
+    assert (await response.json())["orgs"] == {running.first_org_id: "member"}
+    running_new = await make_fake("2.4.0")
+    response = await running_new.client.post(
+        "/__fake__/users", json={"email": "s@x.test", "password": "p", "orgs": {running.first_org_id: "super_admin"}}
+    )
+    assert (await response.json())["orgs"] == {running.first_org_id: "super_admin"}
+
+
+async def test_control_answers_are_compact_json(make_fake: MakeFake) -> None:
+    running = await make_fake()
+    assert await (await running.client.get("/__fake__/health")).text() == '{"status":"ok","lowcoderVersion":"2.1.6"}'

@@ -61,3 +61,51 @@ def test_a_header_within_netty_limits_is_served(server: FakeServer) -> None:
         server, b"GET /api/users/me HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 8000 + b"\r\nConnection: close\r\n\r\n"
     )
     assert _status_and_body(reply)[0] == 200
+
+
+def test_a_broken_gzip_body_is_decoded_as_lowcoder_would(server: FakeServer) -> None:
+    """Netty does not decompress request bodies: Jackson sees the raw bytes and fails (5002)."""
+    server.fake.journal.clear()
+    body = b"abcd"
+    reply = _exchange(
+        server,
+        b"POST /api/auth/form/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Encoding: gzip\r\nContent-Length: 4\r\nConnection: close\r\n\r\n" + body,
+    )
+    status, answer = _status_and_body(reply)
+    assert status == 500 and b'"code":5002' in answer
+    [call] = server.fake.journal.calls()
+    assert (call.method, call.path, call.operation) == ("POST", "/api/auth/form/login", "loginWithUserPassword")
+
+
+def test_a_broken_gzip_body_to_the_control_api_is_a_400(server: FakeServer) -> None:
+    reply = _exchange(
+        server,
+        b"POST /__fake__/orgs HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        b"Content-Encoding: gzip\r\nContent-Length: 4\r\nConnection: close\r\n\r\nabcd",
+    )
+    status, answer = _status_and_body(reply)
+    assert status == 400 and b'"field":"body"' in answer
+
+
+@pytest.mark.parametrize("path", ["/api/users/me", "/__fake__/health"])
+def test_an_unknown_expectation_is_ignored(server: FakeServer, path: str) -> None:
+    server.fake.journal.clear()
+    reply = _exchange(server, f"GET {path} HTTP/1.1\r\nHost: x\r\nExpect: foo\r\nConnection: close\r\n\r\n".encode())
+    status, answer = _status_and_body(reply)
+    assert status == 200 and answer.startswith(b"{")
+    assert len(server.fake.journal.calls()) == (1 if path.startswith("/api") else 0)
+
+
+def test_expect_100_continue_is_honoured(server: FakeServer) -> None:
+    with socket.create_connection((server.host, server.port), timeout=10) as connection:
+        connection.sendall(
+            b"POST /api/auth/logout HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+            b"Content-Length: 2\r\nConnection: close\r\n\r\n"
+        )
+        assert connection.recv(100).startswith(b"HTTP/1.1 100 Continue")
+        connection.sendall(b"{}")
+        received = b""
+        while chunk := connection.recv(65536):
+            received += chunk
+    assert b" 200 OK" in received

@@ -39,7 +39,8 @@ class CallState:
     """What the fake learned about a call before its handler ran."""
 
     raw_body: bytes = b""
-    body_too_large: bool = False
+    body_unreadable: bool = False
+    """Over the buffer limit, or cut short: decoding it fails (500/5000, *derived*)."""
     caller: User | None = None
     session_token: str | None = None
 
@@ -135,9 +136,9 @@ def json_body(request: web.Request, reason: str) -> Any:
     if hdrs.CONTENT_TYPE in request.headers:
         if not _is_json_type(request.content_type):
             raise LowcoderError.named("INTERNAL_SERVER_ERROR")
-    elif state.raw_body or state.body_too_large:
+    elif state.raw_body or state.body_unreadable:
         raise LowcoderError.named("INTERNAL_SERVER_ERROR")
-    if state.body_too_large:
+    if state.body_unreadable:
         raise LowcoderError.named("INTERNAL_SERVER_ERROR")
     try:
         text = state.raw_body.decode("utf-8-sig")
