@@ -71,7 +71,23 @@ def create_app(fake: LowcoderFake) -> web.Application:
                     operations[route] = operation
     app[_OPERATIONS] = operations
     control.add_routes(app)
+    # Last: whatever no route takes, so that its Expect header is handled our way too.
+    app.router.add_route("*", "/{unrouted:.*}", _unrouted, expect_handler=tolerant_expect)
     return app
+
+
+async def _unrouted(request: web.Request) -> web.StreamResponse:
+    """No route for this call: 405 when the path is known with other methods, else 404
+    (the pipeline turns either into Lowcoder's answer)."""
+    allowed = set()
+    for resource in request.app.router.resources():
+        info = resource.get_info()
+        pattern, path = info.get("pattern"), info.get("path")
+        if (pattern is not None and pattern.fullmatch(request.path)) or path == request.path:
+            allowed |= {route.method for route in resource if route.method != "*"}
+    if allowed:
+        raise web.HTTPMethodNotAllowed(request.method, allowed)
+    raise web.HTTPNotFound()
 
 
 @web.middleware

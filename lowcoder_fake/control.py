@@ -54,7 +54,8 @@ _TAKES_BODY: Final = frozenset(("POST", CONTROL_PREFIX + name) for name in ("/or
 async def _check_unread_parts(request: web.Request) -> None:
     """Refuse query parameters and bodies a route would otherwise silently ignore."""
     resource = request.match_info.route.resource
-    route = (request.method, resource.canonical if resource is not None else request.path)
+    assert resource is not None
+    route = (request.method, resource.canonical)
     for name in request.query:
         if route not in _TAKES_QUERY:
             raise InvalidInput(name, f"{request.method} {route[1]} takes no query parameters")
@@ -74,7 +75,8 @@ def _problem(status: int, message: str, field: str | None = None) -> web.Respons
 async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
     """Run a control handler; turn every failure into a JSON answer."""
     try:
-        if request.match_info.http_exception is None:
+        resource = request.match_info.route.resource
+        if resource is not None and is_control_path(resource.canonical):
             await _check_unread_parts(request)
         response: web.StreamResponse = await handler(request)
         return response
