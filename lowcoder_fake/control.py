@@ -18,7 +18,7 @@ from lowcoder_fake.api.http import FAKE
 from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.journal import CallFilter
-from lowcoder_fake.views import org_json, user_json
+from lowcoder_fake.views import api_key_json, org_json, user_json
 
 __all__ = ["CONTROL_PREFIX", "add_routes", "guarded", "is_control_path"]
 
@@ -48,7 +48,10 @@ def _json(data: Any, status: int = 200) -> web.Response:
 
 #: Control routes that read a query string / a body; the others refuse one.
 _TAKES_QUERY: Final = frozenset({("GET", CONTROL_PREFIX + "/calls")})
-_TAKES_BODY: Final = frozenset(("POST", CONTROL_PREFIX + name) for name in ("/orgs", "/users", "/sessions", "/faults"))
+_TAKES_BODY: Final = frozenset(
+    [("POST", CONTROL_PREFIX + name) for name in ("/orgs", "/users", "/sessions", "/faults", "/api-keys")]
+    + [("POST", CONTROL_PREFIX + "/orgs/{id}/members"), ("PUT", CONTROL_PREFIX + "/settings")]
+)
 
 
 async def _check_unread_parts(request: web.Request) -> None:
@@ -265,3 +268,62 @@ async def _release_fault(request: web.Request) -> web.Response:
     if not request.app[FAKE].faults.release(rule_id):
         return _problem(404, f"lowcoder-fake: no fault rule with id {rule_id!r}", "id")
     return _json({"status": "ok"})
+
+
+# -- members, API keys, settings ---------------------------------------------------
+
+
+def _checked_fields(body: dict[str, Any], known: tuple[str, ...]) -> None:
+    for name, value in body.items():
+        if name not in known:
+            raise InvalidInput(name, f"unknown field; known fields: {', '.join(known)}")
+        if value is not None and not isinstance(value, str):
+            raise InvalidInput(name, "expected a string")
+
+
+@_routes.post(CONTROL_PREFIX + "/orgs/{id}/members")
+async def _add_member(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    body = await _object_body(request)
+    _checked_fields(body, ("email", "userId", "role"))
+    if body.get("role") is None:
+        raise InvalidInput("role", "required")
+    org_id = request.match_info["id"]
+    if fake.store.org(org_id) is None:
+        return _problem(404, f"lowcoder-fake: no org with id {org_id!r}", "id")
+    user = fake.find_user(email=body.get("email"), user_id=body.get("userId"))
+    fake.add_member(org_id, body["role"], user_id=user.id)
+    membership = fake.store.membership(org_id, user.id)
+    assert membership is not None
+    return _json({"orgId": org_id, "userId": user.id, "role": membership.role}, 201)
+
+
+@_routes.post(CONTROL_PREFIX + "/api-keys")
+async def _add_api_key(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    body = await _object_body(request)
+    _checked_fields(body, ("email", "userId", "name", "description"))
+    user = fake.find_user(email=body.get("email"), user_id=body.get("userId"))
+    key = fake.issue_api_key(user, name=body.get("name"), description=body.get("description"))
+    return _json(api_key_json(key), 201)
+
+
+@_routes.get(CONTROL_PREFIX + "/api-keys")
+async def _list_api_keys(request: web.Request) -> web.Response:
+    store = request.app[FAKE].store
+    return _json({"apiKeys": [api_key_json(key) for user in store.users() for key in store.api_keys_of(user.id)]})
+
+
+@_routes.get(CONTROL_PREFIX + "/settings")
+async def _get_settings(request: web.Request) -> web.Response:
+    return _json({"workspaceMode": request.app[FAKE].workspace_mode})
+
+
+@_routes.put(CONTROL_PREFIX + "/settings")
+async def _put_settings(request: web.Request) -> web.Response:
+    fake = request.app[FAKE]
+    body = await _object_body(request)
+    _checked_fields(body, ("workspaceMode",))
+    if body.get("workspaceMode") is not None:
+        fake.set_workspace_mode(body["workspaceMode"])
+    return _json({"workspaceMode": fake.workspace_mode})

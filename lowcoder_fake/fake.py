@@ -8,16 +8,19 @@ from __future__ import annotations
 
 import re
 import secrets
+import time
+import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+from lowcoder_fake import jwt
 from lowcoder_fake.errors import FakeError, InvalidInput
 from lowcoder_fake.faults import Faults
 from lowcoder_fake.journal import Journal
-from lowcoder_fake.models import Org, User
+from lowcoder_fake.models import ApiKey, Org, User
 from lowcoder_fake.seed import DataSet, default_data_set
-from lowcoder_fake.specs import org_from_json, user_from_json
+from lowcoder_fake.specs import MEMBER_ROLES, org_from_json, user_from_json
 from lowcoder_fake.store import Store
 from lowcoder_fake.versions import DEFAULT_VERSION, Behaviours
 
@@ -40,6 +43,8 @@ class FakeConfig:
     email_sign_up: bool = True
     """Whether the EMAIL auth config lets new users register."""
     cookie_name: str = DEFAULT_COOKIE_NAME
+    api_key_secret: str | None = None
+    """The secret API keys are signed with; None means the version's default."""
     deployment_id: str = field(default_factory=lambda: secrets.token_hex(16))
 
 
@@ -58,6 +63,7 @@ class LowcoderFake:
         if mode not in WORKSPACE_MODES:
             raise FakeError(f"lowcoder-fake: unknown workspace mode {mode!r}; known: {', '.join(WORKSPACE_MODES)}")
         self.workspace_mode: str = mode
+        self.api_key_secret = self.config.api_key_secret or self.behaviours.default_api_key_secret
         self.data_set = self.config.data if self.config.data is not None else default_data_set()
         self.store = Store()
         self.journal = Journal()
@@ -100,12 +106,40 @@ class LowcoderFake:
         known = self.behaviours.known_roles()
         return {org_id: role if role in known else "member" for org_id, role in roles.items()}
 
-    def open_session(self, *, email: str | None = None, user_id: str | None = None) -> str:
-        """A signed-in session token for the user, as login would give (no call recorded)."""
+    def find_user(self, *, email: str | None = None, user_id: str | None = None) -> User:
+        """The user named by exactly one of ``email`` and ``user_id``; InvalidInput otherwise."""
         if (email is None) == (user_id is None):
             raise InvalidInput("email", "give exactly one of email and userId")
         user = self.store.user_by_email(email) if email is not None else self.store.user(str(user_id))
         if user is None:
             field_name, value = ("email", email) if email is not None else ("userId", user_id)
             raise InvalidInput(field_name, f"no user with {field_name} {value!r}")
-        return self.store.open_session(user.id)
+        return user
+
+    def open_session(self, *, email: str | None = None, user_id: str | None = None) -> str:
+        """A signed-in session token for the user, as login would give (no call recorded)."""
+        return self.store.open_session(self.find_user(email=email, user_id=user_id).id)
+
+    def issue_api_key(
+        self, user: User, *, name: str | None = None, description: str | None = None, key_id: str | None = None
+    ) -> ApiKey:
+        """A new API key for ``user``: an HS256 JWT as Lowcoder makes it (same id replaces a key)."""
+        claims = {"sub": user.id, "iat": int(time.time()), "userId": user.id, "createdBy": user.name}
+        token = jwt.sign(claims, self.api_key_secret)
+        key = ApiKey(key_id or uuid.uuid4().hex, user.id, name, description, token)
+        return self.store.put_api_key(key)
+
+    def add_member(self, org_id: str, role: str, *, email: str | None = None, user_id: str | None = None) -> None:
+        """Make a user a member of an org with ``role`` (an existing member gets the role)."""
+        if role not in MEMBER_ROLES:
+            raise InvalidInput("role", f"{role!r} is not one of {', '.join(MEMBER_ROLES)}")
+        user = self.find_user(email=email, user_id=user_id)
+        self.store.set_member(org_id, user.id, self._known_roles({org_id: role})[org_id])
+        if user.current_org_id is None:
+            self.store.update_user(user.id, current_org_id=org_id)
+
+    def set_workspace_mode(self, mode: str) -> None:
+        """Switch between ``ENTERPRISE`` and ``SAAS`` (kept across resets)."""
+        if mode not in WORKSPACE_MODES:
+            raise InvalidInput("workspaceMode", f"{mode!r} is not one of {', '.join(WORKSPACE_MODES)}")
+        self.workspace_mode = mode

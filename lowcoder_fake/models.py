@@ -16,6 +16,7 @@ from typing import Any, Final
 
 __all__ = [
     "ORG_STATES",
+    "ApiKey",
     "Membership",
     "Org",
     "User",
@@ -102,3 +103,17 @@ class Membership:
     user_id: str
     role: str
     join_time: int = field(default_factory=now_ms)
+
+
+@dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A user's API key: a signed token the user sends as ``Authorization: Bearer``."""
+
+    id: str
+    user_id: str
+    name: str | None
+    description: str | None
+    token: str
+
+    def __repr__(self) -> str:  # keeps the token out of logs and reports
+        return f"ApiKey(id={self.id!r}, user_id={self.user_id!r}, name={self.name!r})"

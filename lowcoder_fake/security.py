@@ -11,8 +11,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
+from lowcoder_fake import jwt
+from lowcoder_fake.fake import LowcoderFake
 from lowcoder_fake.models import User
-from lowcoder_fake.store import Store
 from lowcoder_fake.versions import Behaviours
 
 __all__ = ["Credentials", "first_cookie", "identify", "is_public"]
@@ -82,10 +83,21 @@ def is_public(method: str, path: str, behaviours: Behaviours) -> bool:
 
 @dataclass(frozen=True, slots=True)
 class Credentials:
-    """Who a call comes from, and by which means."""
+    """Who a call comes from, and by which means.
+
+    ``dead_api_key``: a well-signed API key that is deleted (or whose user is
+    gone). Lowcoder's filter then never passes the call on, and the client
+    gets HTTP 200 with an empty body, on any path.
+    """
 
     user: User | None
-    session_token: str | None
+    session_token: str | None = None
+    api_key: bool = False
+    dead_api_key: bool = False
+
+
+_ANONYMOUS: Final = Credentials(None)
+_BEARER: Final = "Bearer "
 
 
 def first_cookie(cookie_headers: Iterable[str], name: str) -> str | None:
@@ -98,10 +110,23 @@ def first_cookie(cookie_headers: Iterable[str], name: str) -> str | None:
     return None
 
 
-def identify(cookie_headers: Iterable[str], cookie_name: str, store: Store) -> Credentials:
-    """The caller named by the session cookie (the only place Lowcoder reads a session token)."""
-    token = first_cookie(cookie_headers, cookie_name)
-    if not token:
-        return Credentials(None, None)
-    user = store.session_user(token)
-    return Credentials(user, token if user is not None else None)
+def identify(cookie_headers: Iterable[str], authorization: str | None, fake: LowcoderFake) -> Credentials:
+    """The caller: by the session cookie; without one (from 2.1.3) by ``Authorization: Bearer``.
+
+    A cookie, even an invalid one, wins over the header. A badly signed key
+    counts as no credentials.
+    """
+    token = first_cookie(cookie_headers, fake.config.cookie_name)
+    if token:
+        user = fake.store.session_user(token)
+        return Credentials(user, token if user is not None else None)
+    if not fake.behaviours.api_keys or authorization is None or not authorization.startswith(_BEARER):
+        return _ANONYMOUS
+    claims = jwt.verified_claims(authorization[len(_BEARER) :], fake.api_key_secret)
+    if claims is None:
+        return _ANONYMOUS
+    user_id = claims.get("userId")
+    user = fake.store.user(user_id) if isinstance(user_id, str) else None
+    if user is None or not fake.store.has_api_key_token(user.id, authorization[len(_BEARER) :]):
+        return Credentials(None, dead_api_key=True)
+    return Credentials(user, api_key=True)

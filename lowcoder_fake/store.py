@@ -13,7 +13,7 @@ from dataclasses import replace
 from typing import Any
 
 from lowcoder_fake.errors import InvalidInput
-from lowcoder_fake.models import Membership, Org, User, now_ms
+from lowcoder_fake.models import ApiKey, Membership, Org, User, now_ms
 
 __all__ = ["Store"]
 
@@ -27,6 +27,7 @@ class Store:
         self._users: dict[str, User] = {}
         self._memberships: dict[tuple[str, str], Membership] = {}
         self._sessions: dict[str, str] = {}
+        self._api_keys: dict[str, dict[str, ApiKey]] = {}
 
     # -- whole state -------------------------------------------------------
 
@@ -37,6 +38,7 @@ class Store:
             self._users.clear()
             self._memberships.clear()
             self._sessions.clear()
+            self._api_keys.clear()
 
     # -- orgs ---------------------------------------------------------------
 
@@ -194,6 +196,31 @@ class Store:
         with self._lock:
             return [token for token, owner in self._sessions.items() if owner == user_id]
 
+    # -- API keys -------------------------------------------------------------
+
+    def put_api_key(self, key: ApiKey) -> ApiKey:
+        """Store a user's key (a key with the same id is replaced, as Lowcoder does)."""
+        with self._lock:
+            if key.user_id not in self._users:
+                raise InvalidInput("userId", f"no user with id {key.user_id!r}")
+            self._api_keys.setdefault(key.user_id, {})[key.id] = key
+            return key
+
+    def api_keys_of(self, user_id: str) -> list[ApiKey]:
+        """The user's keys, oldest first."""
+        with self._lock:
+            return list(self._api_keys.get(user_id, {}).values())
+
+    def delete_api_key(self, user_id: str, key_id: str) -> bool:
+        """Delete one of the user's keys; False when the user has no key with that id."""
+        with self._lock:
+            return self._api_keys.get(user_id, {}).pop(key_id, None) is not None
+
+    def has_api_key_token(self, user_id: str, token: str) -> bool:
+        """True when ``token`` is one of the user's live keys."""
+        with self._lock:
+            return any(key.token == token for key in self._api_keys.get(user_id, {}).values())
+
     def load(self, orgs: Iterable[Org], users: Iterable[tuple[User, Mapping[str, str]]]) -> None:
         """Replace everything with these orgs and users (with their roles), or nothing on error."""
         fresh = Store()
@@ -210,3 +237,4 @@ class Store:
         with self._lock:
             self._orgs, self._users = fresh._orgs, fresh._users
             self._memberships, self._sessions = fresh._memberships, fresh._sessions
+            self._api_keys = fresh._api_keys

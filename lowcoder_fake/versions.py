@@ -88,6 +88,13 @@ class Behaviours:
     def api_key_answer_has_id(self) -> bool:
         return self.version.at_least("2.1.5")
 
+    @property
+    def default_api_key_secret(self) -> str:
+        """The image's default ``auth.api-key.secret`` (the 2.7.x value from 2.7.0 is approximate)."""
+        if self.version.at_least("2.7.0"):
+            return "5a41b090758b39b226603177ef48d73ae9839dd458ccb7e66f7e7cc028d5a50b"
+        return "123456789101112131415123456789101112131415123456789101112131415123456789101112131415"
+
     # 2.3.0
     @property
     def default_workspace_mode(self) -> str:

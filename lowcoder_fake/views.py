@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from lowcoder_fake.models import Org, User
+from lowcoder_fake.models import ApiKey, Org, User
 from lowcoder_fake.store import Store
 from lowcoder_fake.versions import Behaviours
 
-__all__ = ["org_json", "user_json"]
+__all__ = ["api_key_json", "org_json", "user_json"]
 
 
 def org_json(org: Org, behaviours: Behaviours) -> dict[str, Any]:
@@ -53,3 +53,8 @@ def user_json(user: User, store: Store) -> dict[str, Any]:
         "orgs": {membership.org_id: membership.role for membership in store.memberships_of_user(user.id)},
         "createTime": user.create_time,
     }
+
+
+def api_key_json(key: ApiKey) -> dict[str, Any]:
+    """An API key as the control API shows it (the fake's own shape, token in full)."""
+    return {"id": key.id, "userId": key.user_id, "name": key.name, "description": key.description, "token": key.token}

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import time
 from email.utils import formatdate
-from typing import Final
+from typing import Any, Final
 
 from aiohttp import hdrs, web
 
+from lowcoder_fake import jsontext
 from lowcoder_fake.api.http import (
     boolean_field,
     call_state,
+    caller,
     envelope_response,
     fake_of,
     json_object_body,
@@ -20,6 +22,7 @@ from lowcoder_fake.api.routing import OperationTable
 from lowcoder_fake.envelope import LowcoderError
 from lowcoder_fake.fake import LowcoderFake
 from lowcoder_fake.models import User, new_object_id
+from lowcoder_fake.versions import Behaviours
 from lowcoder_fake.workspaces import place_new_user
 
 __all__ = ["routes", "session_cookie"]
@@ -79,3 +82,68 @@ async def logout(request: web.Request) -> web.StreamResponse:
     if token is not None:
         fake_of(request).store.close_session(token)
     return envelope_response(True)
+
+
+# -- API keys (from 2.1.3) ------------------------------------------------------
+
+API_KEY_REASON: Final = "apiKeyRequest' : AuthenticationController.createAPIKey"
+_MASK: Final = "*" * 13
+
+
+def _has_api_keys(behaviours: Behaviours) -> bool:
+    return behaviours.api_keys
+
+
+def _map_string(body: dict[str, Any], name: str) -> str | None:
+    """A field of Lowcoder's map-typed request, read as ``MapUtils.getString`` does."""
+    value = body.get(name)
+    if value is None or isinstance(value, str):
+        return None if value is None else str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return jsontext.dumps(value)
+
+
+def _masked(token: str) -> str:
+    return token[:6] + _MASK + token[-6:]
+
+
+@routes.route("POST", "/auth/api-key", "createApiKey", prefixes=("/api",), available=_has_api_keys)
+async def create_api_key(request: web.Request) -> web.StreamResponse:
+    """``{"name","description"}`` (no validation; an ``id`` replaces that key) → the new token."""
+    fake = fake_of(request)
+    body = json_object_body(request, API_KEY_REASON)
+    key = fake.issue_api_key(
+        caller(request),
+        name=_map_string(body, "name"),
+        description=_map_string(body, "description"),
+        key_id=_map_string(body, "id"),
+    )
+    if fake.behaviours.api_key_answer_has_id:
+        return envelope_response({"id": key.id, "token": key.token})
+    return envelope_response({"token": key.token})
+
+
+@routes.route("GET", "/auth/api-keys", "listApiKeys", prefixes=("/api",), available=_has_api_keys)
+async def list_api_keys(request: web.Request) -> web.StreamResponse:
+    """The caller's keys; tokens masked from 2.7.0."""
+    fake = fake_of(request)
+    mask = fake.behaviours.api_key_list_masks_tokens
+    return envelope_response(
+        [
+            {
+                "id": key.id,
+                "name": key.name,
+                "description": key.description,
+                "token": _masked(key.token) if mask else key.token,
+            }
+            for key in fake.store.api_keys_of(caller(request).id)
+        ]
+    )
+
+
+@routes.route("DELETE", "/auth/api-key/{id}", "deleteApiKey", prefixes=("/api",), available=_has_api_keys)
+async def delete_api_key(request: web.Request) -> web.StreamResponse:
+    """Success without ``data``, also for an unknown id or another user's key."""
+    fake_of(request).store.delete_api_key(caller(request).id, request.match_info["id"])
+    return envelope_response(None)

@@ -43,6 +43,7 @@ class CallState:
     """Over the buffer limit, or cut short: decoding it fails (500/5000, *derived*)."""
     caller: User | None = None
     session_token: str | None = None
+    dead_api_key: bool = False
 
 
 FAKE: Final = web.AppKey("lowcoder_fake", LowcoderFake)
