@@ -70,7 +70,8 @@ def create_app(fake: LowcoderFake) -> web.Application:
                     route = app.router.add_route(method, path, operation.handler, expect_handler=tolerant_expect)
                     operations[route] = operation
     app[_OPERATIONS] = operations
-    control.add_routes(app)
+    if fake.config.control:
+        control.add_routes(app)
     # Last: whatever no route takes, so that its Expect header is handled our way too.
     app.router.add_route("*", "/{unrouted:.*}", _unrouted, expect_handler=tolerant_expect)
     return app
@@ -92,7 +93,7 @@ async def _unrouted(request: web.Request) -> web.StreamResponse:
 
 @web.middleware
 async def _pipeline(request: web.Request, handler: Any) -> web.StreamResponse:
-    if control.is_control_path(request.path):
+    if request.app[FAKE].config.control and control.is_control_path(request.path):
         return await control.guarded(request, handler)
     return await _serve_and_record(request, handler)
 

@@ -39,6 +39,14 @@ def _parser() -> argparse.ArgumentParser:
         help="ENTERPRISE or SAAS (default: the version's, SAAS from 2.3.0)",
     )
     serve.add_argument(
+        "--control-token",
+        metavar="TOKEN",
+        help="require 'Authorization: Bearer TOKEN' on every /__fake__ call (needed to bind a non-loopback --host)",
+    )
+    serve.add_argument(
+        "--no-control", action="store_true", help="serve the Lowcoder API only, without the /__fake__ endpoint"
+    )
+    serve.add_argument(
         "--no-email-sign-up",
         action="store_true",
         help="refuse form registration (as an instance with email sign-up disabled)",
@@ -77,12 +85,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not 0 <= args.port <= 65535:
         print(f"lowcoder-fake: --port {args.port} is not a port number (0 to 65535)", file=sys.stderr)
         return 2
+    if args.control_token is not None and not args.control_token.strip():
+        print("lowcoder-fake: --control-token must not be empty", file=sys.stderr)
+        return 2
     try:
         config = FakeConfig(
             lowcoder_version=args.lowcoder_version,
             data=_data_set(args),
             workspace_mode=args.workspace_mode,
             email_sign_up=not args.no_email_sign_up,
+            control=not args.no_control,
+            control_token=args.control_token,
         )
         server = FakeServer(config, host=args.host, port=args.port)
     except FakeError as error:

@@ -6,13 +6,14 @@ message naming the field, and changes nothing.
 
 from __future__ import annotations
 
+import hmac
 import json
 import logging
 import traceback
 from typing import Any, Final
 
 import aiohttp
-from aiohttp import web
+from aiohttp import hdrs, web
 
 from lowcoder_fake.api.http import FAKE
 from lowcoder_fake.errors import InvalidInput
@@ -77,6 +78,11 @@ def _problem(status: int, message: str, field: str | None = None) -> web.Respons
 
 async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
     """Run a control handler; turn every failure into a JSON answer."""
+    token = request.app[FAKE].config.control_token
+    if token is not None and not hmac.compare_digest(
+        request.headers.get(hdrs.AUTHORIZATION, "").encode(), f"Bearer {token}".encode()
+    ):
+        return _problem(401, "lowcoder-fake: control calls need the header 'Authorization: Bearer <control token>'")
     try:
         resource = request.match_info.route.resource
         if resource is not None and is_control_path(resource.canonical):

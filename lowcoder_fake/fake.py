@@ -45,6 +45,10 @@ class FakeConfig:
     cookie_name: str = DEFAULT_COOKIE_NAME
     api_key_secret: str | None = None
     """The secret API keys are signed with; None means the version's default."""
+    control: bool = True
+    """Serve the control endpoint ``/__fake__`` (False: the Lowcoder API only)."""
+    control_token: str | None = None
+    """When set, every control call must send ``Authorization: Bearer <token>``."""
     deployment_id: str = field(default_factory=lambda: secrets.token_hex(16))
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import errno
+import ipaddress
 import threading
 from concurrent.futures import Future
 from types import TracebackType
@@ -36,6 +37,11 @@ class FakeServer:
 
     def __init__(self, config: FakeConfig | None = None, *, host: str = "127.0.0.1", port: int = 0) -> None:
         self.fake = LowcoderFake(config)
+        if not _is_loopback(host) and self.fake.config.control and self.fake.config.control_token is None:
+            raise FakeError(
+                f"lowcoder-fake: host {host!r} is reachable from other machines; give a control token "
+                "(--control-token TOKEN) or turn the control endpoint off (--no-control)"
+            )
         self.host = host
         self.port = port
         self._runner: web.AppRunner | None = None
@@ -142,6 +148,15 @@ class FakeServer:
         self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
     ) -> None:
         self.stop_thread()
+
+
+def _is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
 
 
 def _bound_port(runner: web.AppRunner, requested: int) -> int:

@@ -7,6 +7,7 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -113,3 +114,47 @@ def test_data_and_seed_exclude_each_other(capsys: pytest.CaptureFixture[str]) ->
     with pytest.raises(SystemExit) as stopped:
         main(["serve", "--data", "x.json", "--seed", "1"])
     assert stopped.value.code == 2
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "192.0.2.1"])
+def test_a_non_loopback_host_needs_a_control_token(capsys: pytest.CaptureFixture[str], host: str) -> None:
+    assert main(["serve", "--host", host]) == 2
+    assert "--control-token" in capsys.readouterr().err
+
+
+def test_an_empty_control_token_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--control-token", " "]) == 2
+    assert "control-token" in capsys.readouterr().err
+
+
+def test_control_token_guards_every_control_call() -> None:
+    process = _serve("--port", "0", "--control-token", "s3cret")
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            _get_json(url + "/__fake__/health")
+        assert refused.value.code == 401
+        request = urllib.request.Request(url + "/__fake__/health", headers={"Authorization": "Bearer s3cret"})
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert json.loads(response.read())["status"] == "ok"
+        assert _get_json(url + "/api/users/me")  # the Lowcoder API needs no control token
+    finally:
+        process.terminate()
+        _, stderr = process.communicate(timeout=10)
+    assert "s3cret" not in stderr
+
+
+def test_no_control_serves_the_lowcoder_api_only() -> None:
+    process = _serve("--port", "0", "--no-control")
+    try:
+        assert process.stdout is not None
+        url = process.stdout.readline().strip().rsplit(" ", 1)[-1]
+        with pytest.raises(urllib.error.HTTPError) as missing:
+            _get_json(url + "/__fake__/health")
+        assert missing.value.code == 404
+        assert json.loads(missing.value.read()) == {"code": 404, "message": "Not Found", "success": False}
+        assert _get_json(url + "/api/users/me")
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)

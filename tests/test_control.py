@@ -303,3 +303,14 @@ async def test_super_admin_is_a_member_before_2_4_0(make_fake: MakeFake) -> None
 async def test_control_answers_are_compact_json(make_fake: MakeFake) -> None:
     running = await make_fake()
     assert await (await running.client.get("/__fake__/health")).text() == '{"status":"ok","lowcoderVersion":"2.1.6"}'
+
+
+async def test_with_a_control_token_every_control_call_needs_it(make_fake: MakeFake) -> None:
+    running = await make_fake(control_token="t0k3n")
+    for method, path in [("GET", "/__fake__/health"), ("POST", "/__fake__/reset"), ("GET", "/__fake__/nowhere")]:
+        refused = await running.client.request(method, path, headers={"Authorization": "Bearer wrong"})
+        assert refused.status == 401
+        assert "control token" in (await refused.json())["error"]
+    allowed = await running.client.get("/__fake__/health", headers={"Authorization": "Bearer t0k3n"})
+    assert allowed.status == 200
+    assert running.fake.journal.calls() == ()

@@ -47,3 +47,16 @@ def test_url_before_start_is_a_clear_error() -> None:
 def test_thread_mode_reports_a_taken_port() -> None:
     with FakeServer() as first, pytest.raises(FakeError, match="taken"):
         FakeServer(port=first.port).start_in_thread()
+
+
+@pytest.mark.parametrize("host", ["0.0.0.0", "::", "example.com"])
+def test_binding_beyond_loopback_needs_a_control_token(host: str) -> None:
+    with pytest.raises(FakeError, match="control token"):
+        FakeServer(host=host)
+    FakeServer(FakeConfig(control_token="t"), host=host)  # accepted (not started)
+    FakeServer(FakeConfig(control=False), host=host)
+
+
+@pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "::1", "localhost"])
+def test_loopback_needs_no_token(host: str) -> None:
+    FakeServer(host=host)
