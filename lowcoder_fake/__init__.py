@@ -6,6 +6,7 @@ and is driven from Python or over its control endpoint ``/__fake__``.
 
 from __future__ import annotations
 
+from lowcoder_fake.assertions import CallAssertionError, CallExpectation, StrictModeError
 from lowcoder_fake.errors import FakeError, InvalidInput
 from lowcoder_fake.fake import FakeConfig, LowcoderFake
 from lowcoder_fake.journal import Call, CallFilter, Journal
@@ -16,6 +17,8 @@ from lowcoder_fake.versions import DEFAULT_VERSION
 __all__ = [
     "DEFAULT_VERSION",
     "Call",
+    "CallAssertionError",
+    "CallExpectation",
     "CallFilter",
     "DataSet",
     "FakeConfig",
@@ -24,6 +27,7 @@ __all__ = [
     "InvalidInput",
     "Journal",
     "LowcoderFake",
+    "StrictModeError",
     "default_data_set",
     "generate_data_set",
     "load_data_set",

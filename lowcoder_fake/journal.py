@@ -1,112 +1,39 @@
 """The journal: every call made to the fake's Lowcoder API, as frozen records.
 
 Plain Python, no aiohttp. Readers get snapshots (tuples of frozen
-:class:`Call` records), never the live list.
+:class:`~lowcoder_fake.calls.Call` records), never the live list. The recorded-call assertions
+(``assert_called``, ``assert_not_called``, ``wait_for``…) come from
+:class:`lowcoder_fake.assertions.CallAssertions`.
 """
 
 from __future__ import annotations
 
-import re
+import asyncio
 import threading
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from functools import lru_cache
 from typing import Any
+
+from lowcoder_fake.assertions import CallAssertions
+from lowcoder_fake.calls import Call, CallFilter, path_glob
 
 __all__ = ["Call", "CallFilter", "Journal", "path_glob"]
 
 
-@dataclass(frozen=True, slots=True)
-class Call:
-    """One recorded call: what the client sent and what it got back."""
+class Journal(CallAssertions):
+    """Recorded calls, numbered 1, 2, 3… without gaps, in the order they finished.
 
-    seq: int
-    time: datetime
-    operation: str | None
-    method: str
-    path: str
-    path_params: Mapping[str, str]
-    query: Mapping[str, str | list[str]]
-    headers: Mapping[str, str]
-    body: Any
-    raw_body: str
-    user_id: str | None
-    status: int | None
-    response: Any
-    fault: str | None
-    duration_ms: float
-    fake_error: str | None = None
-    protocol_error: str | None = None
-
-    def to_json(self) -> dict[str, Any]:
-        """The journal-entry contract: camelCase keys, ``time`` as ISO 8601 UTC."""
-        return {
-            "seq": self.seq,
-            "time": self.time.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
-            "operation": self.operation,
-            "method": self.method,
-            "path": self.path,
-            "pathParams": dict(self.path_params),
-            "query": dict(self.query),
-            "headers": dict(self.headers),
-            "body": self.body,
-            "rawBody": self.raw_body,
-            "userId": self.user_id,
-            "status": self.status,
-            "response": self.response,
-            "fault": self.fault,
-            "durationMs": self.duration_ms,
-            "fakeError": self.fake_error,
-            "protocolError": self.protocol_error,
-        }
-
-
-@lru_cache(maxsize=256)
-def path_glob(pattern: str) -> re.Pattern[str]:
-    """A path pattern where ``*`` stands for one path segment and ``**`` for any rest."""
-    parts = []
-    for piece in re.split(r"(\*\*|\*)", pattern):
-        if piece == "**":
-            parts.append(".*")
-        elif piece == "*":
-            parts.append("[^/]+")
-        else:
-            parts.append(re.escape(piece))
-    return re.compile("^" + "".join(parts) + "$")
-
-
-@dataclass(frozen=True, slots=True)
-class CallFilter:
-    """Which calls to select; every given part must match."""
-
-    operation: str | None = None
-    method: str | None = None
-    path: str | None = None
-    org_id: str | None = None
-    since: int | None = None
-    limit: int | None = None
-
-    def matches(self, call: Call) -> bool:
-        """True when ``call`` meets every given condition (``limit`` aside)."""
-        if self.operation is not None and call.operation != self.operation:
-            return False
-        if self.method is not None and call.method != self.method.upper():
-            return False
-        if self.path is not None and not path_glob(self.path).match(call.path):
-            return False
-        if self.org_id is not None and call.path_params.get("orgId") != self.org_id:
-            return False
-        return self.since is None or call.seq > self.since
-
-
-class Journal:
-    """Recorded calls, numbered 1, 2, 3… without gaps, in the order they finished."""
+    Thread-safe: the server records on its loop while a test reads, asserts
+    or waits from its own thread or event loop.
+    """
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
+        self._changed = threading.Condition(self._lock)
         self._calls: list[Call] = []
         self._next_seq = 1
+        self._version = 0  # counts records and clears, for waiters
+        self._wakers: set[Callable[[], None]] = set()
 
     def record(self, **fields: Any) -> Call:
         """Append a call; ``seq`` and ``time`` (if absent) are filled in here."""
@@ -115,7 +42,14 @@ class Journal:
             call = Call(seq=self._next_seq, **fields)
             self._next_seq += 1
             self._calls.append(call)
+            self._changed_locked()
             return call
+
+    def _changed_locked(self) -> None:
+        self._version += 1
+        self._changed.notify_all()
+        for wake in self._wakers:
+            wake()
 
     def calls(self, selection: CallFilter | None = None) -> tuple[Call, ...]:
         """The recorded calls, oldest first, optionally filtered (snapshot)."""
@@ -131,7 +65,37 @@ class Journal:
         with self._lock:
             self._calls.clear()
             self._next_seq = 1
+            self._changed_locked()
 
     def __len__(self) -> int:
         with self._lock:
             return len(self._calls)
+
+    # -- what CallAssertions waits with ---------------------------------------------
+
+    def _journal_version(self) -> int:
+        with self._lock:
+            return self._version
+
+    def _await_change(self, version: int, timeout: float) -> None:
+        with self._changed:
+            self._changed.wait_for(lambda: self._version != version, timeout)
+
+    async def _await_change_async(self, version: int, timeout: float) -> None:
+        loop = asyncio.get_running_loop()
+        changed = asyncio.Event()
+
+        def wake() -> None:  # called under the journal's lock, from whichever thread records
+            loop.call_soon_threadsafe(changed.set)
+
+        with self._lock:
+            if self._version != version:
+                return
+            self._wakers.add(wake)
+        try:
+            await asyncio.wait_for(changed.wait(), timeout)
+        except asyncio.TimeoutError:
+            return
+        finally:
+            with self._lock:
+                self._wakers.discard(wake)
