@@ -25,6 +25,7 @@ from lowcoder_fake.api.http import (
     FAKE,
     CallState,
     EmptyAnswer,
+    JsonAnswer,
     begin_call,
     call_state,
     empty_response,
@@ -202,7 +203,10 @@ def _query(request: web.Request) -> dict[str, str | list[str]]:
 
 
 def _headers(request: web.Request) -> dict[str, str]:
-    headers: dict[str, str] = {}
+    headers = dict(request.headers)
+    if len(headers) == len(request.headers):
+        return headers
+    headers = {}  # a header sent more than once: its values joined, as one header
     for name, value in request.headers.items():
         headers[name] = f"{headers[name]}, {value}" if name in headers else value
     return headers
@@ -221,6 +225,8 @@ def _recorded_response(request: web.Request, response: web.StreamResponse) -> An
     """What the client got: parsed JSON, else text, else None (HEAD gets no body)."""
     if request.method == "HEAD" or not isinstance(response, web.Response) or not response.body:
         return None
+    if isinstance(response, JsonAnswer) and response.parsed is not None:
+        return response.parsed
     body = response.body
     raw = body if isinstance(body, bytes) else bytes(body) if isinstance(body, (bytearray, memoryview)) else b""
     parsed = _parsed_json(raw)

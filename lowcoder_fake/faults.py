@@ -242,9 +242,12 @@ class Faults:
 
     def decide(self, call: CallView) -> FaultRule | None:
         """The rule that fires for this call, if any (counted here, exactly, under concurrency)."""
+        if not self._rules:
+            return None
         with self._lock:
             for rule in self._rules.values():
-                if rule.match.mismatch(call) is not None:
+                wanted = rule.match.operation
+                if (wanted is not None and wanted != call.operation) or rule.match.mismatch(call) is not None:
                     continue
                 rule._seen += 1
                 if rule._seen <= rule.after:

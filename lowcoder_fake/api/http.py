@@ -18,6 +18,7 @@ __all__ = [
     "FAKE",
     "CallState",
     "EmptyAnswer",
+    "JsonAnswer",
     "NumberText",
     "begin_call",
     "boolean_field",
@@ -85,18 +86,35 @@ def caller(request: web.Request) -> User:
     return user
 
 
-def json_response(text: str, status: int = 200, content_type: str = "application/json") -> web.Response:
+class JsonAnswer(web.Response):
+    """A JSON answer that may carry its own parsed form, so the journal need not parse it back."""
+
+    parsed: Any = None
+
+
+def json_response(
+    text: str, status: int = 200, content_type: str = "application/json", parsed: Any = None
+) -> JsonAnswer:
     """JSON text with the content type as Spring sends it (no charset parameter)."""
-    return web.Response(status=status, body=text.encode("utf-8"), headers={hdrs.CONTENT_TYPE: content_type})
+    answer = JsonAnswer(status=status, body=text.encode("utf-8"), headers={hdrs.CONTENT_TYPE: content_type})
+    answer.parsed = parsed
+    return answer
 
 
-def envelope_response(data: Any = None) -> web.Response:
-    return json_response(success_body(data))
+_SCALARS: Final = (bool, int, str, type(None))
 
 
-def error_response(name: str, behaviours: Behaviours, reason: str = "") -> web.Response:
+def envelope_response(data: Any = None) -> JsonAnswer:
+    parsed = None
+    if type(data) in _SCALARS:  # cheap to give the parsed form; others are parsed when recorded
+        parsed = {"code": 1, "message": ""} | ({} if data is None else {"data": data}) | {"success": True}
+    return json_response(success_body(data), parsed=parsed)
+
+
+def error_response(name: str, behaviours: Behaviours, reason: str = "") -> JsonAnswer:
     kind = ERRORS[name]
-    return json_response(error_body(kind.code, kind.text(reason)), kind.http_status(behaviours))
+    parsed = {"code": kind.code, "message": kind.text(reason), "success": False}
+    return json_response(error_body(kind.code, kind.text(reason)), kind.http_status(behaviours), parsed=parsed)
 
 
 def empty_response(status: int) -> web.Response:
