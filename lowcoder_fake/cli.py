@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from lowcoder_fake.errors import FakeError
 from lowcoder_fake.fake import WORKSPACE_MODES, FakeConfig
+from lowcoder_fake.journal import DEFAULT_LIMIT
 from lowcoder_fake.seed import DataSet, generate_data_set, load_data_set
 from lowcoder_fake.server import FakeServer
 from lowcoder_fake.versions import DEFAULT_VERSION
@@ -37,6 +38,13 @@ def _parser() -> argparse.ArgumentParser:
         "--workspace-mode",
         choices=WORKSPACE_MODES,
         help="ENTERPRISE or SAAS (default: the version's, SAAS from 2.3.0)",
+    )
+    serve.add_argument(
+        "--journal-limit",
+        type=int,
+        default=DEFAULT_LIMIT,
+        metavar="N",
+        help=f"calls the journal keeps; older ones are dropped and counted (default: {DEFAULT_LIMIT})",
     )
     serve.add_argument(
         "--control-token",
@@ -95,6 +103,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             workspace_mode=args.workspace_mode,
             email_sign_up=not args.no_email_sign_up,
             control=not args.no_control,
+            journal_limit=args.journal_limit,
             control_token=args.control_token,
         )
         server = FakeServer(config, host=args.host, port=args.port)

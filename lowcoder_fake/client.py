@@ -120,6 +120,11 @@ class RemoteJournal(CallAssertions):
         """Empty the journal."""
         self._control.call("DELETE", "/calls")
 
+    @property
+    def dropped(self) -> int:
+        """How many of the oldest calls the fake dropped to stay within its journal limit."""
+        return int(self._control.call("GET", "/calls", query={"limit": "0"})["dropped"])
+
     def __len__(self) -> int:
         return len(self.calls())
 

@@ -224,8 +224,9 @@ def _call_filter(request: web.Request) -> CallFilter:
 
 @_routes.get(CONTROL_PREFIX + "/calls")
 async def _list_calls(request: web.Request) -> web.Response:
-    calls = request.app[FAKE].journal.calls(_call_filter(request))
-    return _json({"calls": [call.to_json() for call in calls]})
+    journal = request.app[FAKE].journal
+    calls = journal.calls(_call_filter(request))
+    return _json({"calls": [call.to_json() for call in calls], "dropped": journal.dropped})
 
 
 @_routes.delete(CONTROL_PREFIX + "/calls")

@@ -17,7 +17,7 @@ from typing import Any, Final
 from lowcoder_fake import jwt
 from lowcoder_fake.errors import FakeError, InvalidInput
 from lowcoder_fake.faults import Faults
-from lowcoder_fake.journal import Journal
+from lowcoder_fake.journal import DEFAULT_LIMIT, Journal
 from lowcoder_fake.models import ApiKey, Org, User
 from lowcoder_fake.seed import DataSet, default_data_set
 from lowcoder_fake.specs import MEMBER_ROLES, org_from_json, user_from_json
@@ -45,6 +45,8 @@ class FakeConfig:
     cookie_name: str = DEFAULT_COOKIE_NAME
     api_key_secret: str | None = None
     """The secret API keys are signed with; None means the version's default."""
+    journal_limit: int = DEFAULT_LIMIT
+    """How many calls the journal keeps; older ones are dropped (and counted)."""
     control: bool = True
     """Serve the control endpoint ``/__fake__`` (False: the Lowcoder API only)."""
     control_token: str | None = None
@@ -70,7 +72,7 @@ class LowcoderFake:
         self.api_key_secret = self.config.api_key_secret or self.behaviours.default_api_key_secret
         self.data_set = self.config.data if self.config.data is not None else default_data_set()
         self.store = Store()
-        self.journal = Journal()
+        self.journal = Journal(self.config.journal_limit)
         self.faults = Faults()
         self.warmed_up = False
         self.reset()

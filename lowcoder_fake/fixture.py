@@ -169,4 +169,7 @@ def journal_section(fake: RunningFake) -> str:
     calls = fake.journal.calls()
     where = f"at {fake.url}" if fake.running else "(stopped)"
     count = "1 call" if len(calls) == 1 else f"{len(calls)} calls"
+    dropped = fake.journal.dropped
+    if dropped:
+        count += f" ({dropped} older ones dropped: the journal keeps {fake.journal.limit})"
     return f"Lowcoder {fake.lowcoder_version} fake {where}: {count} (secrets masked)\n" + format_journal(calls)

@@ -10,27 +10,38 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from collections import deque
 from collections.abc import Callable, Iterable
 from datetime import datetime, timezone
-from typing import Any
+from typing import Any, Final
 
 from lowcoder_fake.assertions import CallAssertions
 from lowcoder_fake.calls import Call, CallFilter, path_glob
+from lowcoder_fake.errors import FakeError
 
-__all__ = ["Call", "CallFilter", "Journal", "path_glob"]
+__all__ = ["DEFAULT_LIMIT", "Call", "CallFilter", "Journal", "path_glob"]
+
+
+DEFAULT_LIMIT: Final = 10_000
 
 
 class Journal(CallAssertions):
     """Recorded calls, numbered 1, 2, 3… without gaps, in the order they finished.
 
+    It keeps the newest ``limit`` calls: when full, the oldest is dropped and
+    counted in :attr:`dropped`, so a long run stays flat in memory.
     Thread-safe: the server records on its loop while a test reads, asserts
     or waits from its own thread or event loop.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
+        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+            raise FakeError(f"lowcoder-fake: the journal limit must be a whole number >= 1, got {limit!r}")
+        self.limit = limit
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._calls: list[Call] = []
+        self._calls: deque[Call] = deque(maxlen=limit)
+        self._dropped = 0
         self._next_seq = 1
         self._version = 0  # counts records and clears, for waiters
         self._wakers: set[Callable[[], None]] = set()
@@ -41,6 +52,8 @@ class Journal(CallAssertions):
             fields.setdefault("time", datetime.now(timezone.utc))
             call = Call(seq=self._next_seq, **fields)
             self._next_seq += 1
+            if len(self._calls) == self.limit:
+                self._dropped += 1
             self._calls.append(call)
             self._changed_locked()
             return call
@@ -60,10 +73,17 @@ class Journal(CallAssertions):
         chosen = tuple(call for call in calls if selection.matches(call))
         return chosen if selection.limit is None else chosen[: selection.limit]
 
+    @property
+    def dropped(self) -> int:
+        """How many of the oldest calls were dropped to stay within :attr:`limit` (since the last clear)."""
+        with self._lock:
+            return self._dropped
+
     def clear(self) -> None:
         """Forget every call; numbering goes on from 1 again."""
         with self._lock:
             self._calls.clear()
+            self._dropped = 0
             self._next_seq = 1
             self._changed_locked()
 

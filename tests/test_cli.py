@@ -158,3 +158,8 @@ def test_no_control_serves_the_lowcoder_api_only() -> None:
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+def test_a_bad_journal_limit_is_refused(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--journal-limit", "0"]) == 2
+    assert "journal limit" in capsys.readouterr().err

@@ -202,7 +202,7 @@ async def test_delete_calls_empties_the_journal(make_fake: MakeFake) -> None:
     running = await make_fake()
     await running.client.get("/api/users/me")
     assert (await running.client.delete("/__fake__/calls")).status == 200
-    assert (await (await running.client.get("/__fake__/calls")).json()) == {"calls": []}
+    assert (await (await running.client.get("/__fake__/calls")).json()) == {"calls": [], "dropped": 0}
     await running.client.get("/api/users/me")
     assert [call.seq for call in running.fake.journal.calls()] == [1]
 
@@ -314,3 +314,12 @@ async def test_with_a_control_token_every_control_call_needs_it(make_fake: MakeF
     allowed = await running.client.get("/__fake__/health", headers={"Authorization": "Bearer t0k3n"})
     assert allowed.status == 200
     assert running.fake.journal.calls() == ()
+
+
+async def test_calls_report_how_many_were_dropped(make_fake: MakeFake) -> None:
+    running = await make_fake(journal_limit=2)
+    for _ in range(3):
+        await running.client.get("/api/users/me")
+    answer = await (await running.client.get("/__fake__/calls")).json()
+    assert [call["seq"] for call in answer["calls"]] == [2, 3]
+    assert answer["dropped"] == 1

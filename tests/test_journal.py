@@ -57,3 +57,23 @@ def test_to_json_has_the_contract_fields() -> None:
         "userId", "status", "response", "fault", "durationMs",
     ]  # fmt: skip
     assert entry["time"].endswith("Z")
+
+
+def test_a_full_journal_drops_the_oldest_and_counts_them() -> None:
+    journal = Journal(limit=3)
+    for _ in range(5):
+        _record(journal)
+    assert [call.seq for call in journal.calls()] == [3, 4, 5]
+    assert journal.dropped == 2
+    journal.clear()
+    assert journal.dropped == 0 and journal.calls() == ()
+
+
+def test_a_bad_limit_is_refused() -> None:
+    import pytest
+
+    from lowcoder_fake.errors import FakeError
+
+    for limit in (0, -1, 1.5, True):
+        with pytest.raises(FakeError, match="journal limit"):
+            Journal(limit=limit)  # type: ignore[arg-type]
