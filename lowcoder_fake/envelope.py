@@ -63,7 +63,9 @@ ERRORS: Final[dict[str, ErrorKind]] = {
         ErrorKind("SERVER_NOT_READY", 5010, 503, "Sorry, server is not ready yet."),
         ErrorKind("INVALID_ORG_ID", 5100, 500, "Illegal workspace ID, it might be deleted or does not exist."),
         ErrorKind("LAST_ADMIN_CANNOT_LEAVE_ORG", 5102, 500, "Sorry, the last admin of the workspace cannot leave."),
+        ErrorKind("EXCEED_MAX_USER_ORG_COUNT", 5103, 500, "Sorry, you have reached maximum count of workspaces."),
         ErrorKind("UNABLE_TO_FIND_VALID_ORG", 5105, 500, "Cannot find a valid workspace for current user."),
+        ErrorKind("EXCEED_MAX_DEVELOPER_COUNT", 5106, 500, "Sorry, you have reached maximum count of developers."),
         ErrorKind("USER_NOT_SIGNED_IN", 5600, 401, "Unknown user, you have to log in first."),
         ErrorKind("LOG_IN_SOURCE_NOT_SUPPORTED", 5602, 403, "Sorry, this log in channel is not supported."),
         ErrorKind("USER_LOGIN_ID_EXIST", 5607, 403, "Current email already used by another user."),
@@ -74,6 +76,7 @@ ERRORS: Final[dict[str, ErrorKind]] = {
             413,
             "Sorry,the maximum file size is 300 KB, your payload has reached the limit.",
         ),
+        ErrorKind("ORGANIZATION_NOT_FOUND", 6701, 400, "Organization not found."),
     )
 }
 

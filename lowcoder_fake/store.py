@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import secrets
 import threading
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
@@ -79,6 +79,28 @@ class Store:
             org = replace(self._orgs[org_id], **changes)
             self._orgs[org_id] = org
             return org
+
+    def change_org(self, org_id: str, change: Callable[[Org], Org]) -> Org:
+        """Replace an org by ``change(org)`` in one step; ``KeyError`` if there is none.
+
+        ``change`` runs under the lock: it reads the org as it is and must not block.
+        """
+        with self._lock:
+            org = change(self._orgs[org_id])
+            self._orgs[org_id] = org
+            return org
+
+    def delete_org(self, org_id: str) -> list[str]:
+        """Soft-delete an org (state ``DELETED``) and remove all its memberships, in one step.
+
+        Returns the ids of the users who were its members; ``KeyError`` if there is no such org.
+        """
+        with self._lock:
+            self._orgs[org_id] = replace(self._orgs[org_id], state="DELETED")
+            keys = [key for key in self._memberships if key[0] == org_id]
+            for key in keys:
+                del self._memberships[key]
+            return [user_id for _, user_id in keys]
 
     def first_active_org(self) -> Org | None:
         """The oldest ACTIVE org, or None."""
@@ -157,6 +179,29 @@ class Store:
         """The user's memberships, in the order they were made."""
         with self._lock:
             return [m for m in self._memberships.values() if m.user_id == user_id]
+
+    def active_memberships_of_user(self, user_id: str) -> list[Membership]:
+        """The user's memberships of ACTIVE orgs, in the order they were made."""
+        with self._lock:
+            return [
+                m
+                for m in self._memberships.values()
+                if m.user_id == user_id and (org := self._orgs.get(m.org_id)) is not None and org.active
+            ]
+
+    def set_role(self, org_id: str, user_id: str, role: str) -> bool:
+        """Change a member's role (keeping the join time); False, and no change, for a non-member."""
+        with self._lock:
+            membership = self._memberships.get((org_id, user_id))
+            if membership is None:
+                return False
+            self._memberships[(org_id, user_id)] = replace(membership, role=role)
+            return True
+
+    def remove_member(self, org_id: str, user_id: str) -> bool:
+        """End a membership; False when there was none."""
+        with self._lock:
+            return self._memberships.pop((org_id, user_id), None) is not None
 
     def has_member_with_role(self, roles: Iterable[str]) -> bool:
         """True when any user holds one of ``roles`` in any org."""

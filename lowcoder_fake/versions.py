@@ -140,10 +140,29 @@ class Behaviours:
         """Orgs show ``isEmailDisabled`` (false) after ``contactPhoneNumber`` (read from Lowcoder's source)."""
         return self.version.at_least("2.4.11")
 
+    @property
+    def new_org_password_reset_template(self) -> str | None:
+        """The ``PASSWORD_RESET_EMAIL_TEMPLATE`` common setting a created org starts with
+        (none before 2.4.0; the "Regards" lines dropped in 2.4.6; read from Lowcoder's source)."""
+        if not self.version.at_least("2.4.0"):
+            return None
+        ending = "</p>" if self.version.at_least("2.4.6") else "Regards,<br/>The Lowcoder Team</p>"
+        return (
+            "<p>Hi, %s<br/>Here is the link to reset your password: %s<br/>"
+            "Please note that the link will expire after 12 hours.<br/><br/>" + ending
+        )
+
     # 2.5.x
     @property
     def members_paged(self) -> bool:
+        """Members are paged by ``pageNum``/``pageSize`` (before: ``page``/``count``)."""
         return self.version.at_least("2.5.0")
+
+    @property
+    def members_page_one_based(self) -> bool:
+        """``pageNum`` counts from 1 and ``total`` is the member count (2.5.0 alone: from 0,
+        and the page size; read from Lowcoder's source: 2.5.1 already has the 2.6 code)."""
+        return self.version.at_least("2.5.1")
 
     @property
     def not_authorized_status(self) -> int:
@@ -171,6 +190,11 @@ class Behaviours:
     def get_organization(self) -> bool:
         return self.version.at_least("2.6.4")
 
+    @property
+    def get_organization_with_deleted(self) -> bool:
+        """``GET /organizations/{orgId}?withDeleted=true`` also finds a soft-deleted org."""
+        return self.version.at_least("2.7.0")
+
     # 2.7.0
     @property
     def update_accepts_state(self) -> bool:
@@ -179,6 +203,17 @@ class Behaviours:
     @property
     def api_key_list_masks_tokens(self) -> bool:
         return self.version.at_least("2.7.0")
+
+    @property
+    def lowcoder_api_datasource_type(self) -> bool:
+        """``datasourceTypes`` lists ``lowcoderApi`` (commented out of Lowcoder's list in 2.7.0)."""
+        return not self.version.at_least("2.7.0")
+
+    # 2.7.3
+    @property
+    def create_org_answer_has_times(self) -> bool:
+        """The create-org answer carries ``createdAt``/``updatedAt`` (decimal epoch seconds)."""
+        return self.version.at_least("2.7.3")
 
     def admin_roles(self) -> frozenset[str]:
         """Org roles that pass the admin check."""

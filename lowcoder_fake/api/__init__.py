@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Final
 
-from lowcoder_fake.api import auth, configs, organizations, state, users
+from lowcoder_fake.api import auth, configs, org_members, organizations, state, users
 from lowcoder_fake.api.routing import OperationTable
 
 __all__ = ["OPERATION_TABLES"]
 
 OPERATION_TABLES: Final[tuple[OperationTable, ...]] = (
     organizations.routes,
+    org_members.routes,
     auth.routes,
     users.routes,
     state.routes,
