@@ -59,6 +59,10 @@ ERRORS: Final[dict[str, ErrorKind]] = {
         ),
         ErrorKind("INVALID_PARAMETER", 5002, 500, "Sorry, an invalid parameter was passed, please check: {reason}."),
         ErrorKind("UNSUPPORTED_OPERATION", 5003, 400, "Bad request."),
+        # Lowcoder pairs 5005 with several messages; the org logo's is ASSET_NOT_FOUND (locale_en.properties).
+        ErrorKind(
+            "NO_RESOURCE_FOUND", 5005, 500, "Oops, asset {reason} cannot be found, it might be removed or deleted."
+        ),
         ErrorKind("REQUEST_THROTTLED", 5009, 429, "Sorry, request is too frequent, please try again later."),
         ErrorKind("SERVER_NOT_READY", 5010, 503, "Sorry, server is not ready yet."),
         ErrorKind("INVALID_ORG_ID", 5100, 500, "Illegal workspace ID, it might be deleted or does not exist."),

@@ -28,6 +28,7 @@ class Store:
         self._memberships: dict[tuple[str, str], Membership] = {}
         self._sessions: dict[str, str] = {}
         self._api_keys: dict[str, dict[str, ApiKey]] = {}
+        self._deleted_assets: set[str] = set()
 
     # -- whole state -------------------------------------------------------
 
@@ -39,6 +40,7 @@ class Store:
             self._memberships.clear()
             self._sessions.clear()
             self._api_keys.clear()
+            self._deleted_assets.clear()
 
     # -- orgs ---------------------------------------------------------------
 
@@ -101,6 +103,17 @@ class Store:
             for key in keys:
                 del self._memberships[key]
             return [user_id for _, user_id in keys]
+
+    def delete_asset(self, asset_id: str) -> bool:
+        """Delete an uploaded asset (an org logo); False when it was deleted already.
+
+        Asset contents are not kept: any id counts as existing until deleted.
+        """
+        with self._lock:
+            if asset_id in self._deleted_assets:
+                return False
+            self._deleted_assets.add(asset_id)
+            return True
 
     def first_active_org(self) -> Org | None:
         """The oldest ACTIVE org, or None."""
@@ -283,3 +296,4 @@ class Store:
             self._orgs, self._users = fresh._orgs, fresh._users
             self._memberships, self._sessions = fresh._memberships, fresh._sessions
             self._api_keys = fresh._api_keys
+            self._deleted_assets = fresh._deleted_assets

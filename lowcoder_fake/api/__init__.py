@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from lowcoder_fake.api import auth, configs, org_members, organizations, state, users
+from lowcoder_fake.api import auth, configs, org_logo, org_members, organizations, state, users
 from lowcoder_fake.api.routing import OperationTable
 
 __all__ = ["OPERATION_TABLES"]
@@ -12,6 +12,7 @@ __all__ = ["OPERATION_TABLES"]
 OPERATION_TABLES: Final[tuple[OperationTable, ...]] = (
     organizations.routes,
     org_members.routes,
+    org_logo.routes,
     auth.routes,
     users.routes,
     state.routes,
