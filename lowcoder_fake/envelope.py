@@ -110,6 +110,8 @@ def success_body(data: Any = None) -> str:
     """The success envelope; a null ``data`` drops the key, as Lowcoder does."""
     if data is None:
         return '{"code":1,"message":"","success":true}'
+    if data is True:
+        return '{"code":1,"message":"","data":true,"success":true}'
     return '{"code":1,"message":"",' + '"data":' + jsontext.dumps(data) + ',"success":true}'
 
 

@@ -9,13 +9,30 @@ from __future__ import annotations
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
-from typing import Any
+from dataclasses import fields, replace
+from typing import Any, TypeVar
 
 from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.models import ApiKey, Membership, Org, User, now_ms
 
 __all__ = ["Store"]
+
+
+_Record = TypeVar("_Record", Org, User)
+
+
+def _replaced(record: _Record, changes: dict[str, Any]) -> _Record:
+    """``dataclasses.replace``, without its per-call introspection (it is on the hot path)."""
+    names = _FIELD_NAMES.get(type(record))
+    if names is None:
+        names = _FIELD_NAMES[type(record)] = tuple(field.name for field in fields(record))
+    for name in changes:
+        if name not in names:
+            raise TypeError(f"{type(record).__name__} has no field {name!r}")
+    return type(record)(**{name: changes[name] if name in changes else getattr(record, name) for name in names})
+
+
+_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
 
 
 class Store:
@@ -78,7 +95,7 @@ class Store:
     def update_org(self, org_id: str, **changes: Any) -> Org:
         """Replace the given fields of an org; ``KeyError`` if there is none."""
         with self._lock:
-            org = replace(self._orgs[org_id], **changes)
+            org = _replaced(self._orgs[org_id], changes)
             self._orgs[org_id] = org
             return org
 
@@ -164,7 +181,7 @@ class Store:
     def update_user(self, user_id: str, **changes: Any) -> User:
         """Replace the given fields of a user; ``KeyError`` if there is none."""
         with self._lock:
-            user = replace(self._users[user_id], **changes)
+            user = _replaced(self._users[user_id], changes)
             self._users[user_id] = user
             return user
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final
 
 from lowcoder_fake.errors import FakeError
@@ -40,8 +41,17 @@ class Version:
 
     def at_least(self, text: str) -> bool:
         """True when this version is ``text`` (``"X.Y.Z"``) or newer."""
-        major, minor, patch = (int(part) for part in text.split("."))
-        return (self.major, self.minor, self.patch) >= (major, minor, patch)
+        return (self.major, self.minor, self.patch) >= _threshold(text)
+
+
+_ADMIN_ONLY: Final = frozenset({"admin"})
+_ADMIN_AND_SUPER_ADMIN: Final = frozenset({"admin", "super_admin"})
+
+
+@lru_cache(maxsize=None)
+def _threshold(text: str) -> tuple[int, int, int]:
+    major, minor, patch = (int(part) for part in text.split("."))
+    return major, minor, patch
 
 
 def parse_version(text: str) -> Version:
@@ -217,7 +227,7 @@ class Behaviours:
 
     def admin_roles(self) -> frozenset[str]:
         """Org roles that pass the admin check."""
-        return frozenset({"admin", "super_admin"}) if self.super_admin_is_admin else frozenset({"admin"})
+        return _ADMIN_AND_SUPER_ADMIN if self.super_admin_is_admin else _ADMIN_ONLY
 
     def known_roles(self) -> tuple[str, ...]:
         """Org roles that exist; any other role string is stored as ``member``."""
