@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from typing import Final
 
 from lowcoder_fake.errors import FakeError
@@ -48,7 +48,7 @@ _ADMIN_ONLY: Final = frozenset({"admin"})
 _ADMIN_AND_SUPER_ADMIN: Final = frozenset({"admin", "super_admin"})
 
 
-@lru_cache(maxsize=None)
+@cache
 def _threshold(text: str) -> tuple[int, int, int]:
     major, minor, patch = (int(part) for part in text.split("."))
     return major, minor, patch
