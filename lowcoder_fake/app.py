@@ -156,7 +156,7 @@ def _record(
         path=request.path,
         path_params=path_params,
         query=_query(request),
-        headers=_headers(request),
+        headers=request.headers,  # read-only and case-insensitive already
         body=body,
         raw_body=state.raw_body.decode("utf-8", "replace"),
         user_id=state.caller.id if state.caller else None,
@@ -200,16 +200,6 @@ def _query(request: web.Request) -> dict[str, str | list[str]]:
         values = request.query.getall(key)
         query[key] = values[0] if len(values) == 1 else list(values)
     return query
-
-
-def _headers(request: web.Request) -> dict[str, str]:
-    headers = dict(request.headers)
-    if len(headers) == len(request.headers):
-        return headers
-    headers = {}  # a header sent more than once: its values joined, as one header
-    for name, value in request.headers.items():
-        headers[name] = f"{headers[name]}, {value}" if name in headers else value
-    return headers
 
 
 def _parsed_json(raw: bytes) -> Any:

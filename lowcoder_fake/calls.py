@@ -8,13 +8,30 @@ records, :mod:`lowcoder_fake.assertions` asks questions about them, and
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["Call", "CallFilter", "path_glob"]
+from multidict import CIMultiDict, CIMultiDictProxy
+
+__all__ = ["Call", "CallFilter", "header_map", "joined_headers", "path_glob"]
+
+
+def header_map(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> Mapping[str, str]:
+    """Request headers as a read-only, case-insensitive mapping."""
+    return CIMultiDictProxy(CIMultiDict(headers))
+
+
+def joined_headers(headers: Mapping[str, str]) -> dict[str, str]:
+    """Headers as a plain dict; the values of a header sent more than once joined by ``, ``."""
+    names: dict[str, str] = {}  # lower-case name -> the name as first sent
+    joined: dict[str, str] = {}
+    for name, value in headers.items():
+        key = names.setdefault(name.lower(), name)
+        joined[key] = f"{joined[key]}, {value}" if key in joined else value
+    return joined
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +46,7 @@ class Call:
     path_params: Mapping[str, str]
     query: Mapping[str, str | list[str]]
     headers: Mapping[str, str]
+    """Case-insensitive (``call.headers["x-request-id"]``); a header sent twice gives its first value."""
     body: Any
     raw_body: str
     user_id: str | None
@@ -49,7 +67,7 @@ class Call:
             "path": self.path,
             "pathParams": dict(self.path_params),
             "query": dict(self.query),
-            "headers": dict(self.headers),
+            "headers": joined_headers(self.headers),
             "body": self.body,
             "rawBody": self.raw_body,
             "userId": self.user_id,
@@ -72,7 +90,7 @@ class Call:
             path=str(entry["path"]),
             path_params=dict(entry.get("pathParams") or {}),
             query=dict(entry.get("query") or {}),
-            headers=dict(entry.get("headers") or {}),
+            headers=header_map(entry.get("headers") or {}),
             body=entry.get("body"),
             raw_body=str(entry.get("rawBody") or ""),
             user_id=entry.get("userId"),
