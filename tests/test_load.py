@@ -104,7 +104,8 @@ def _slow_client(server: FakeServer, cookie: str, request_id: str, results: dict
     with socket.create_connection((server.host, server.port), timeout=10) as connection:
         connection.sendall(
             f"PUT /api/organizations/{ORG}/update HTTP/1.1\r\nHost: x\r\nCookie: {cookie}\r\n"
-            f"X-Request-Id: {request_id}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            f"X-Request-Id: {request_id}\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
         )
         for byte in body:
             connection.sendall(bytes([byte]))
