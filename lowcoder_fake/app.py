@@ -13,6 +13,8 @@ import json
 import logging
 import time
 import traceback
+from collections.abc import Mapping
+from types import MappingProxyType
 from typing import Any, Final
 
 import aiohttp
@@ -113,7 +115,7 @@ async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamRes
     state.caller, state.session_token = credentials.user, credentials.session_token
     state.dead_api_key = credentials.dead_api_key
     operation = request.app[_OPERATIONS].get(request.match_info.route)
-    path_params = dict(request.match_info) if operation else {}
+    path_params: Mapping[str, str] = dict(request.match_info) if operation and request.match_info else _NOTHING
     body = _parsed_json(state.raw_body)
     rule = fake.faults.decide(
         CallView(operation.name if operation else None, request.method, request.path, path_params.get("orgId"), body)
@@ -142,7 +144,7 @@ def _record(
     fake: LowcoderFake,
     state: CallState,
     operation: Operation | None,
-    path_params: dict[str, str],
+    path_params: Mapping[str, str],
     body: Any,
     response: web.StreamResponse | None,
     rule: FaultRule | None,
@@ -194,7 +196,12 @@ def _unknown_route(fake: LowcoderFake) -> web.Response:
     return json_response(error_body(404, "Not Found"), 404)
 
 
-def _query(request: web.Request) -> dict[str, str | list[str]]:
+_NOTHING: Final[Mapping[str, Any]] = MappingProxyType({})  # shared by every call without query or path params
+
+
+def _query(request: web.Request) -> Mapping[str, str | list[str]]:
+    if not request.query:
+        return _NOTHING
     query: dict[str, str | list[str]] = {}
     for key in request.query:
         values = request.query.getall(key)

@@ -102,11 +102,14 @@ def json_response(
 
 
 _SCALARS: Final = (bool, int, str, type(None))
+_TRUE_ENVELOPE: Final = {"code": 1, "message": "", "data": True, "success": True}
 
 
 def envelope_response(data: Any = None) -> JsonAnswer:
     parsed = None
-    if type(data) in _SCALARS:  # cheap to give the parsed form; others are parsed when recorded
+    if data is True:  # the most common answer: one parsed form shared by every record of it
+        parsed = _TRUE_ENVELOPE
+    elif type(data) in _SCALARS:  # cheap to give the parsed form; others are parsed when recorded
         parsed = {"code": 1, "message": ""} | ({} if data is None else {"data": data}) | {"success": True}
     return json_response(success_body(data), parsed=parsed)
 
