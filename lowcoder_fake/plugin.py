@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
 
-from lowcoder_fake.assertions import strict_report
-from lowcoder_fake.fixture import FakePool, journal_section, resolve_settings
-from lowcoder_fake.running import RunningFake
+if TYPE_CHECKING:  # the fake itself (aiohttp and all) is imported when a test first asks for it
+    from lowcoder_fake.fixture import FakePool
+    from lowcoder_fake.running import RunningFake
 
 __all__ = ["lowcoder_fake", "lowcoder_fake_pool"]
 
-_FAKE = pytest.StashKey[RunningFake]()
+_FAKE = pytest.StashKey["RunningFake"]()
 _CALL_FAILED = pytest.StashKey[bool]()
 _MARKER = "lowcoder_fake"
 _STRICT_HINT = "Allow such calls with @pytest.mark.lowcoder_fake(strict=False)."
@@ -52,6 +53,8 @@ def _default_data(config: pytest.Config) -> Path | None:
 @pytest.fixture(scope="session")
 def lowcoder_fake_pool() -> Iterator[FakePool]:
     """The session's running fakes (one per configuration, per xdist worker)."""
+    from lowcoder_fake.fixture import FakePool
+
     pool = FakePool()
     yield pool
     pool.close()
@@ -60,6 +63,9 @@ def lowcoder_fake_pool() -> Iterator[FakePool]:
 @pytest.fixture
 def lowcoder_fake(request: pytest.FixtureRequest, lowcoder_fake_pool: FakePool) -> Iterator[RunningFake]:
     """A running fake Lowcoder, clean for this test: ``url``, ``journal``, ``faults``, ``store``, ``given_admin()``…"""
+    from lowcoder_fake.assertions import strict_report
+    from lowcoder_fake.fixture import resolve_settings
+
     config = request.config
     settings = resolve_settings(
         [marker.kwargs for marker in reversed(list(request.node.iter_markers(_MARKER)))],
@@ -84,6 +90,8 @@ def pytest_runtest_makereport(
     report = yield
     fake = item.stash.get(_FAKE, None)
     if fake is not None and report.failed:
+        from lowcoder_fake.fixture import journal_section
+
         item.stash[_CALL_FAILED] = True
         report.sections.append(("lowcoder-fake journal", journal_section(fake)))
     return report
