@@ -71,7 +71,8 @@ def _start_fake() -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
     _wait_until_listening(port)
     url = f"http://127.0.0.1:{port}"
     for index in range(20):
-        _control(url, "/__fake__/faults", {"match": {"operation": f"neverCalled{index}"}, "effect": "malformed"})
+        rule = {"match": {"operation": "updateOrganization", "orgId": f"never-{index}"}, "effect": "malformed"}
+        _control(url, "/__fake__/faults", rule)
     session = _control(url, "/__fake__/sessions", {"email": "admin@example.com"})
     return process, url, {"Cookie": f"{session['cookieName']}={session['token']}"}
 

@@ -104,6 +104,7 @@ async def _pipeline(request: web.Request, handler: Any) -> web.StreamResponse:
 async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamResponse:
     fake = request.app[FAKE]
     started = time.perf_counter()
+    epoch = fake.epoch  # a reset while this call runs makes it part of the old journal (not recorded)
     state = begin_call()
     try:
         state.raw_body = await request.read()
@@ -126,15 +127,19 @@ async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamRes
         if rule is None:
             response = await _answer(request, handler, fake)
         else:
-            response = await run_fault(rule, request, lambda: _answer(request, handler, fake), fake.behaviours)
+            response = await run_fault(
+                rule, request, lambda: _answer(request, handler, fake), fake.behaviours, lambda: fake.epoch == epoch
+            )
     except asyncio.CancelledError:  # the client left and the server cancels handlers: no answer
-        _record(request, fake, state, operation, path_params, body, None, rule, started, None)
+        if fake.epoch == epoch:
+            _record(request, fake, state, operation, path_params, body, None, rule, started, None)
         raise
     except Exception:  # a bug in the fake: answer as Lowcoder would, and keep the trace
         fake_error = traceback.format_exc()
         _log.error("lowcoder-fake: error handling %s %s\n%s", request.method, request.path, fake_error)
         response = error_response("INTERNAL_SERVER_ERROR", fake.behaviours)
-    _record(request, fake, state, operation, path_params, body, response, rule, started, fake_error)
+    if fake.epoch == epoch:
+        _record(request, fake, state, operation, path_params, body, response, rule, started, fake_error)
     # No answer (connection dropped): aiohttp's write to the closed transport fails quietly.
     return response if response is not None else web.Response()
 

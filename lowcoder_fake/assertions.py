@@ -20,6 +20,7 @@ from typing import Any, Final
 
 from lowcoder_fake.calls import Call, CallFilter, path_glob
 from lowcoder_fake.errors import FakeError
+from lowcoder_fake.operations import check_operation
 from lowcoder_fake.reporting import call_line, describe_call, is_secret_name
 
 __all__ = [
@@ -109,6 +110,10 @@ class CallExpectation:
     body: Any = ANY_BODY
     status: int | None = None
     user_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.operation is not None:
+            check_operation(self.operation)
 
     def differences(self, call: Call) -> list[str]:
         """Each condition ``call`` fails, and how (empty when it matches)."""

@@ -19,6 +19,7 @@ from lowcoder_fake.api.http import FAKE
 from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.journal import CallFilter
+from lowcoder_fake.operations import check_operation
 from lowcoder_fake.views import api_key_json, org_json, user_json
 
 __all__ = ["CONTROL_PREFIX", "add_routes", "guarded", "is_control_path"]
@@ -90,7 +91,7 @@ async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
         response: web.StreamResponse = await handler(request)
         return response
     except InvalidInput as error:
-        return _problem(400, f"lowcoder-fake: {error}", error.field)
+        return _problem(400, str(error), error.field)
     except web.HTTPNotFound:
         return _problem(404, f"lowcoder-fake: no control route {request.path!r}")
     except web.HTTPMethodNotAllowed as error:
@@ -213,7 +214,7 @@ def _call_filter(request: web.Request) -> CallFilter:
         if name not in _CALL_FILTERS:
             raise InvalidInput(name, f"unknown filter; known filters: {', '.join(_CALL_FILTERS)}")
     return CallFilter(
-        operation=query.get("operation") or None,
+        operation=check_operation(query["operation"]) if query.get("operation") else None,
         method=query.get("method") or None,
         path=query.get("path") or None,
         org_id=query.get("orgId") or None,

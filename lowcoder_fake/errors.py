@@ -21,7 +21,7 @@ class InvalidInput(FakeError):
     def __init__(self, field: str, problem: str) -> None:
         self.field = field
         self.problem = problem
-        super().__init__(f"{field}: {problem}" if field else problem)
+        super().__init__(f"lowcoder-fake: {field}: {problem}" if field else f"lowcoder-fake: {problem}")
 
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]:
         return (type(self), (self.field, self.problem))

@@ -68,6 +68,7 @@ class LowcoderFake:
         mode = self.config.workspace_mode or self.behaviours.default_workspace_mode
         if mode not in WORKSPACE_MODES:
             raise FakeError(f"lowcoder-fake: unknown workspace mode {mode!r}; known: {', '.join(WORKSPACE_MODES)}")
+        self._configured_workspace_mode: str = mode
         self.workspace_mode: str = mode
         self.api_key_secret = self.config.api_key_secret or self.behaviours.default_api_key_secret
         self.data_set = self.config.data if self.config.data is not None else default_data_set()
@@ -75,6 +76,8 @@ class LowcoderFake:
         self.journal = Journal(self.config.journal_limit)
         self.faults = Faults()
         self.warmed_up = False
+        self.epoch = 0
+        """Counts resets: a call held or delayed across one is dropped, not applied or recorded."""
         self.reset()
 
     @property
@@ -82,7 +85,10 @@ class LowcoderFake:
         return str(self.behaviours.version)
 
     def reset(self) -> None:
-        """Back to the start: the data set's state, an empty journal, no fault rules, a cold health check."""
+        """Back to the start: the data set's state and workspace mode, an empty journal, no fault
+        rules, a cold health check. Calls held or delayed by a rule are dropped."""
+        self.epoch += 1
+        self.workspace_mode = self._configured_workspace_mode
         self.store.load(self.data_set.orgs, [(user, self._known_roles(roles)) for user, roles in self.data_set.users])
         self.journal.clear()
         self.faults.clear()
@@ -144,8 +150,12 @@ class LowcoderFake:
         if user.current_org_id is None:
             self.store.update_user(user.id, current_org_id=org_id)
 
+    def drop_calls_in_flight(self) -> None:
+        """Drop the calls a rule holds or delays now (as a reset does), e.g. before stopping."""
+        self.epoch += 1
+
     def set_workspace_mode(self, mode: str) -> None:
-        """Switch between ``ENTERPRISE`` and ``SAAS`` (kept across resets)."""
+        """Switch between ``ENTERPRISE`` and ``SAAS`` (until the next reset)."""
         if mode not in WORKSPACE_MODES:
             raise InvalidInput("workspaceMode", f"{mode!r} is not one of {', '.join(WORKSPACE_MODES)}")
         self.workspace_mode = mode

@@ -32,21 +32,28 @@ async def run_fault(
     request: web.Request,
     answer: Callable[[], Awaitable[web.StreamResponse]],
     behaviours: Behaviours,
+    still_current: Callable[[], bool],
 ) -> web.StreamResponse | None:
     """The answer under ``rule``: ``answer()`` is the normal handling of the call.
 
     Phase ``after`` handles the call first (its changes stay), then fails the reply.
+    A call that waited (``delayMs``, ``hang``) and whose client left, or whose
+    fake was reset meanwhile (``still_current()`` is false), is dropped: it
+    changes nothing more and gets no answer.
     """
     applied = await answer() if rule.phase == "after" else None
     if rule.delay_ms:
         await asyncio.sleep(rule.delay_ms / 1000)
-    if rule.effect == "hang" and not await _held_until_released(rule, request):
+    if rule.effect == "hang":
+        await _held_until_released(rule, request, still_current)
+    if (rule.delay_ms or rule.effect == "hang") and (_client_gone(request) or not still_current()):
+        _drop_connection(request, reset=False)
         return None
     if rule.effect in ("delay", "hang"):
         return applied if applied is not None else await answer()
     if rule.effect == "error":
         assert rule.error is not None
-        return error_response(rule.error, behaviours)
+        return error_response(rule.error, behaviours, rule.reason)
     if rule.effect == "status":
         return _scripted_response(rule)
     if rule.effect == "malformed":
@@ -74,14 +81,11 @@ def _client_gone(request: web.Request) -> bool:
     return transport is None or transport.is_closing()
 
 
-async def _held_until_released(rule: FaultRule, request: web.Request) -> bool:
-    """Wait for a release of ``rule``; False when the client left first."""
+async def _held_until_released(rule: FaultRule, request: web.Request, still_current: Callable[[], bool]) -> None:
+    """Wait for a release of ``rule``, the client leaving, or a reset of the fake."""
     releases = rule.releases
-    while rule.releases == releases:
-        if _client_gone(request):
-            return False
+    while rule.releases == releases and still_current() and not _client_gone(request):
         await asyncio.sleep(_HOLD_POLL_S)
-    return True
 
 
 def _drop_connection(request: web.Request, *, reset: bool) -> None:

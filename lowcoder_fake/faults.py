@@ -8,6 +8,7 @@ the app asks :meth:`Faults.decide` once per call and carries out the effect.
 from __future__ import annotations
 
 import random
+import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from typing import Any, Final
 from lowcoder_fake.envelope import ERRORS
 from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.journal import path_glob
+from lowcoder_fake.operations import check_operation
 
 __all__ = ["EFFECTS", "PHASES", "CallView", "FaultMatch", "FaultRule", "Faults", "is_subset"]
 
@@ -35,6 +37,7 @@ _RULE_FIELDS: Final = (
     "probability",
     "seed",
     "phase",
+    "reason",
 )
 _MATCH_FIELDS: Final = ("operation", "method", "path", "orgId", "body")
 _SNAKE_ALIASES: Final = {"delay_ms": "delayMs"}
@@ -120,6 +123,7 @@ class FaultRule:
         "match",
         "phase",
         "probability",
+        "reason",
         "seed",
         "status",
         "times",
@@ -130,6 +134,7 @@ class FaultRule:
         self.match: FaultMatch = spec["match"]
         self.effect: str = spec["effect"]
         self.error: str | None = spec.get("error")
+        self.reason: str = spec.get("reason", "")
         self.status: int | None = spec.get("status")
         self.body: Any = spec.get("body", _NO_BODY)
         self.headers: dict[str, str] = dict(spec.get("headers") or {})
@@ -163,6 +168,7 @@ class FaultRule:
         shown: dict[str, Any] = {"id": self.id, "match": self.match.to_json(), "effect": self.effect}
         optional: tuple[tuple[str, Any], ...] = (
             ("error", self.error),
+            ("reason", self.reason or None),
             ("status", self.status),
             ("headers", self.headers or None),
             ("delayMs", self.delay_ms or None),
@@ -300,6 +306,25 @@ def _known_fields(given: Mapping[str, Any], known: tuple[str, ...], prefix: str 
             raise InvalidInput(f"{prefix}{name}", f"unknown field; known fields: {', '.join(known)}")
 
 
+_HEADER_NAME: Final = re.compile(r"^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$")
+_FRAMING_HEADERS: Final = frozenset({"content-length", "transfer-encoding", "connection", "upgrade", "keep-alive"})
+_NO_BODY_STATUSES: Final = frozenset({204, 205, 304})
+
+
+def _headers(value: Any) -> dict[str, str]:
+    if not isinstance(value, dict):
+        raise InvalidInput("headers", "expected an object of header names to string values")
+    for name, text in value.items():
+        field = f"headers.{name}"
+        if not _HEADER_NAME.match(name):
+            raise InvalidInput(field, f"{name!r} is not a valid header name")
+        if name.lower() in _FRAMING_HEADERS:
+            raise InvalidInput(field, "the fake frames its answers itself; this header cannot be scripted")
+        if not isinstance(text, str) or any(char in text for char in "\r\n\x00"):
+            raise InvalidInput(field, "expected a string without CR, LF or NUL")
+    return dict(value)
+
+
 def _parse_match(value: Any) -> FaultMatch:
     if value is None:
         return FaultMatch()
@@ -308,7 +333,9 @@ def _parse_match(value: Any) -> FaultMatch:
     _known_fields(value, _MATCH_FIELDS, "match.")
     get = value.get
     return FaultMatch(
-        operation=_text(get("operation"), "match.operation") if get("operation") is not None else None,
+        operation=check_operation(_text(get("operation"), "match.operation"), "match.operation")
+        if get("operation") is not None
+        else None,
         method=_text(get("method"), "match.method").upper() if get("method") is not None else None,
         path=_text(get("path"), "match.path") if get("path") is not None else None,
         org_id=_text(get("orgId"), "match.orgId") if get("orgId") is not None else None,
@@ -326,19 +353,21 @@ def _parse_rule(given: dict[str, Any]) -> dict[str, Any]:
         if "error" not in given:
             raise InvalidInput("error", "required for effect 'error'; a name from the error catalogue")
         spec["error"] = _choice(given["error"], "error", tuple(ERRORS))
-    elif "error" in given:
-        raise InvalidInput("error", f"only for effect 'error', not {effect!r}")
+        if given.get("reason") is not None:
+            spec["reason"] = _text(given["reason"], "reason")
+    elif "error" in given or "reason" in given:
+        name = "error" if "error" in given else "reason"
+        raise InvalidInput(name, f"only for effect 'error', not {effect!r}")
     if effect == "status":
         if "status" not in given:
             raise InvalidInput("status", "required for effect 'status'")
-        spec["status"] = _whole(given["status"], "status", 100)
+        spec["status"] = _whole(given["status"], "status", 200)
         if spec["status"] > 599:
-            raise InvalidInput("status", f"expected an HTTP status from 100 to 599, got {spec['status']!r}")
-        headers = given.get("headers", {})
-        if not isinstance(headers, dict) or not all(isinstance(v, str) for v in headers.values()):
-            raise InvalidInput("headers", "expected an object of header names to string values")
-        spec["headers"] = headers
+            raise InvalidInput("status", f"expected an HTTP status from 200 to 599, got {spec['status']!r}")
+        spec["headers"] = _headers(given.get("headers", {}))
         if "body" in given:
+            if spec["status"] in _NO_BODY_STATUSES:
+                raise InvalidInput("body", f"an answer with status {spec['status']} has no body")
             spec["body"] = given["body"]
     else:
         for only_status in ("status", "headers", "body"):

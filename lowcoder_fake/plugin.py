@@ -64,11 +64,19 @@ def lowcoder_fake_pool() -> Iterator[FakePool]:
 def lowcoder_fake(request: pytest.FixtureRequest, lowcoder_fake_pool: FakePool) -> Iterator[RunningFake]:
     """A running fake Lowcoder, clean for this test: ``url``, ``journal``, ``faults``, ``store``, ``given_admin()``…"""
     from lowcoder_fake.assertions import strict_report
+    from lowcoder_fake.errors import FakeError
     from lowcoder_fake.fixture import resolve_settings
 
     config = request.config
+    markers = list(request.node.iter_markers(_MARKER))
+    for marker in markers:
+        if marker.args:
+            raise FakeError(
+                f"lowcoder-fake: @pytest.mark.{_MARKER} takes keyword arguments only "
+                f"(version=..., data=..., seed=..., strict=...), got {marker.args!r}"
+            )
     settings = resolve_settings(
-        [marker.kwargs for marker in reversed(list(request.node.iter_markers(_MARKER)))],
+        [marker.kwargs for marker in reversed(markers)],
         base_dir=request.node.path.parent,
         version=config.getoption("lowcoder_fake_version") or config.getini("lowcoder_fake_version") or None,
         data=_default_data(config),

@@ -20,7 +20,9 @@ __all__ = ["MASK", "call_line", "describe_call", "format_journal", "is_secret_na
 
 MASK: Final = "***"
 
-_SECRET_NAME: Final = re.compile(r"password|passwd|pwd|secret|token|api[-_]?key|authorization|cookie|credential", re.I)
+_SECRET_NAME: Final = re.compile(
+    r"password|passwd|pwd|secret|token|api[-_]?key|authorization|cookie(?!name)|credential", re.I
+)
 _SECRET_IN_TEXT: Final = re.compile(
     r"""(?P<key>["']?[\w-]*(?:password|passwd|pwd|secret|token|api[-_]?key)[\w-]*["']?\s*[:=]\s*)"""
     r"""(?P<value>"(?:[^"\\]|\\.)*"|'[^']*'|[^\s,&;}]+)""",

@@ -88,6 +88,7 @@ class FakeServer:
         """Stop listening and close open connections (idempotent)."""
         runner, self._runner = self._runner, None
         if runner is not None:
+            self.fake.drop_calls_in_flight()  # held calls end now instead of at the shutdown timeout
             await runner.cleanup()
 
     async def __aenter__(self) -> FakeServer:

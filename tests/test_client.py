@@ -100,7 +100,7 @@ def test_refusals_are_lowcoder_fake_errors_naming_the_field(client: FakeClient) 
     assert refused.value.problem.startswith("role 'owner' is not one of")
     with pytest.raises(InvalidInput, match="exactly one"):
         client.sign_in()
-    with pytest.raises(InvalidInput, match=r"^effect: "):
+    with pytest.raises(InvalidInput, match=r"^lowcoder-fake: effect: "):
         client.faults.add(effect="explode")
 
 

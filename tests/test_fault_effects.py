@@ -327,3 +327,94 @@ def test_hang_ends_when_the_client_leaves_a_standalone_server() -> None:
             time.sleep(0.02)
         [call] = server.fake.journal.calls()
         assert call.fault == rule.id and call.status is None
+
+
+async def test_a_reset_drops_held_calls_instead_of_letting_them_through(make_fake: MakeFake) -> None:
+    running = await make_fake()
+    before = _org_name(running)
+    running.fake.faults.add(match={"operation": "updateOrganization"}, effect="hang")
+    held = asyncio.ensure_future(_rename(running, "LEAKED"))
+    await asyncio.sleep(0.1)
+    assert (await running.client.post("/__fake__/reset")).status == 200
+    with pytest.raises(aiohttp.ClientError):
+        await asyncio.wait_for(held, 5)
+    assert _org_name(running) == before
+    assert running.fake.journal.calls() == ()  # the held call belonged to the journal before the reset
+
+
+async def test_a_reset_drops_delayed_calls_too(make_fake: MakeFake) -> None:
+    running = await make_fake()
+    before = _org_name(running)
+    running.fake.faults.add(effect="delay", delayMs=300)
+    delayed = asyncio.ensure_future(_rename(running, "LEAKED"))
+    await asyncio.sleep(0.1)
+    running.fake.reset()
+    with pytest.raises(aiohttp.ClientError):
+        await asyncio.wait_for(delayed, 5)
+    assert _org_name(running) == before and running.fake.journal.calls() == ()
+
+
+def test_a_client_that_gives_up_on_a_delay_is_recorded_as_unanswered() -> None:
+    from lowcoder_fake import FakeServer
+
+    with FakeServer() as server:
+        server.fake.faults.add(effect="delay", delayMs=400)
+        with socket.create_connection((server.host, server.port), timeout=5) as connection:
+            connection.sendall(b"GET /api/configs HTTP/1.1\r\nHost: x\r\n\r\n")
+            time.sleep(0.1)
+        deadline = time.monotonic() + 5
+        while not server.fake.journal.calls() and time.monotonic() < deadline:
+            time.sleep(0.02)
+        [call] = server.fake.journal.calls()
+        assert call.status is None and call.response is None
+
+
+async def test_an_error_rule_can_fill_in_the_reason(make_fake: MakeFake) -> None:
+    running = await make_fake()
+    await _add_rule(running, {"effect": "error", "error": "INVALID_PARAMETER", "reason": "orgName"})
+    response = await running.client.get("/api/users/me")
+    assert (await response.json())["message"] == "Sorry, an invalid parameter was passed, please check: orgName."
+
+
+@pytest.mark.parametrize(
+    ("rule", "field"),
+    [
+        ({"effect": "status", "status": 200, "headers": {"X": "a\r\nEvil: 1"}}, "headers.X"),
+        ({"effect": "status", "status": 200, "headers": {"Bad Name": "x"}}, "headers.Bad Name"),
+        (
+            {"effect": "status", "status": 200, "headers": {"Content-Length": "5"}, "body": "0123456789"},
+            "headers.Content-Length",
+        ),
+        ({"effect": "status", "status": 200, "headers": {"Transfer-Encoding": "chunked"}}, "headers.Transfer-Encoding"),
+        ({"effect": "status", "status": 204, "body": {"a": 1}}, "body"),
+        ({"effect": "status", "status": 101}, "status"),
+        ({"effect": "malformed", "reason": "x"}, "reason"),
+        ({"match": {"operation": "updateOrganisation"}, "effect": "reset"}, "match.operation"),
+    ],
+)
+async def test_rules_that_would_break_the_answer_are_refused(
+    make_fake: MakeFake, rule: dict[str, Any], field: str
+) -> None:
+    running = await make_fake()
+    response = await running.client.post("/__fake__/faults", json=rule)
+    assert response.status == 400
+    problem = await response.json()
+    assert problem["field"] == field
+    assert running.fake.faults.rules() == []
+
+
+async def test_an_unknown_operation_is_named_with_the_close_ones(make_fake: MakeFake) -> None:
+    running = await make_fake()
+    problem = await (await running.client.get("/__fake__/calls?operation=updateOrganisation")).json()
+    assert problem["field"] == "operation" and "did you mean 'updateOrganization'" in problem["error"]
+    from lowcoder_fake.errors import InvalidInput
+
+    with pytest.raises(InvalidInput, match="did you mean 'updateOrganization'"):
+        running.fake.journal.assert_not_called("updateOrganisation")
+
+
+async def test_reset_restores_the_configured_workspace_mode(make_fake: MakeFake) -> None:
+    running = await make_fake("2.1.6")
+    await running.client.put("/__fake__/settings", json={"workspaceMode": "SAAS"})
+    await running.client.post("/__fake__/reset")
+    assert await (await running.client.get("/__fake__/settings")).json() == {"workspaceMode": "ENTERPRISE"}

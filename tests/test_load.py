@@ -63,7 +63,7 @@ def test_thousands_of_calls_with_faults_are_each_journaled_once(server: FakeServ
     closes = fake.faults.add(effect="close", probability=0.03, seed=3)
     lost_replies = fake.faults.add(effect="error", error="INTERNAL_SERVER_ERROR", phase="after", times=25)
     for index in range(16):
-        fake.faults.add(match={"operation": f"neverCalled{index}"}, effect="malformed")
+        fake.faults.add(match={"operation": "updateOrganization", "orgId": f"never-{index}"}, effect="malformed")
 
     seen = asyncio.run(_hammer(server, cookie))
 

@@ -177,14 +177,19 @@ def test_marker_options(tester: pytest.Pytester) -> None:
         @pytest.mark.lowcoder_fake(strict="no")
         def test_bad_value(lowcoder_fake):
             pass
+
+        @pytest.mark.lowcoder_fake("2.7.6")
+        def test_positional_version(lowcoder_fake):
+            pass
         """
     )
     result = tester.runpytest()
-    result.assert_outcomes(passed=4, errors=2)
+    result.assert_outcomes(passed=4, errors=3)
     result.stdout.fnmatch_lines(
         [
             "*unknown option 'colour' in @pytest.mark.lowcoder_fake; known: data, email_sign_up, seed, strict, *",
             "*@pytest.mark.lowcoder_fake(strict='no'): expected True or False*",
+            "*@pytest.mark.lowcoder_fake takes keyword arguments only*got ('2.7.6',)*",
         ]
     )
 

@@ -8,6 +8,7 @@ from typing import Final
 
 from aiohttp import web
 
+from lowcoder_fake.operations import OPERATIONS
 from lowcoder_fake.versions import Behaviours
 
 __all__ = ["API_PREFIXES", "Handler", "Operation", "OperationTable"]
@@ -53,6 +54,9 @@ class OperationTable:
         available: Callable[[Behaviours], bool] = _always,
     ) -> Callable[[Handler], Handler]:
         """Register the decorated handler as operation ``name``."""
+
+        if name not in OPERATIONS:
+            raise ValueError(f"lowcoder-fake: operation {name!r} is missing from lowcoder_fake.operations")
 
         def register(handler: Handler) -> Handler:
             self._operations.append(Operation(name, method, path, handler, prefixes, available))
