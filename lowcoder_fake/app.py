@@ -33,6 +33,7 @@ from lowcoder_fake.api.http import (
     empty_response,
     error_response,
     json_response,
+    parse_body,
 )
 from lowcoder_fake.api.routing import Operation
 from lowcoder_fake.envelope import LowcoderError, error_body
@@ -117,7 +118,7 @@ async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamRes
     state.dead_api_key = credentials.dead_api_key
     operation = request.app[_OPERATIONS].get(request.match_info.route)
     path_params: Mapping[str, str] = dict(request.match_info) if operation and request.match_info else _NOTHING
-    body = _parsed_json(state.raw_body)
+    body = state.parsed_body = _parsed_body(state.raw_body)
     rule = fake.faults.decide(
         CallView(operation.name if operation else None, request.method, request.path, path_params.get("orgId"), body)
     )
@@ -212,6 +213,15 @@ def _query(request: web.Request) -> Mapping[str, str | list[str]]:
         values = request.query.getall(key)
         query[key] = values[0] if len(values) == 1 else list(values)
     return query
+
+
+def _parsed_body(raw: bytes) -> Any:
+    if not raw:
+        return None
+    try:
+        return parse_body(raw)
+    except ValueError:
+        return None
 
 
 def _parsed_json(raw: bytes) -> Any:

@@ -10,6 +10,7 @@ import secrets
 import threading
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import fields, replace
+from operator import attrgetter
 from typing import Any, TypeVar
 
 from lowcoder_fake.errors import InvalidInput
@@ -23,16 +24,21 @@ _Record = TypeVar("_Record", Org, User)
 
 def _replaced(record: _Record, changes: dict[str, Any]) -> _Record:
     """``dataclasses.replace``, without its per-call introspection (it is on the hot path)."""
-    names = _FIELD_NAMES.get(type(record))
-    if names is None:
-        names = _FIELD_NAMES[type(record)] = tuple(field.name for field in fields(record))
-    for name in changes:
-        if name not in names:
-            raise TypeError(f"{type(record).__name__} has no field {name!r}")
-    return type(record)(**{name: changes[name] if name in changes else getattr(record, name) for name in names})
+    kind = type(record)
+    layout = _LAYOUTS.get(kind)
+    if layout is None:
+        names = tuple(field.name for field in fields(record))
+        layout = _LAYOUTS[kind] = ({name: index for index, name in enumerate(names)}, attrgetter(*names))
+    positions, read_all = layout
+    values = list(read_all(record))
+    for name, value in changes.items():
+        if name not in positions:
+            raise TypeError(f"{kind.__name__} has no field {name!r}")
+        values[positions[name]] = value
+    return kind(*values)
 
 
-_FIELD_NAMES: dict[type, tuple[str, ...]] = {}
+_LAYOUTS: dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]] = {}
 
 
 class Store:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 from typing import Final
 
 from lowcoder_fake.errors import FakeError
@@ -65,9 +65,11 @@ def parse_version(text: str) -> Version:
     return version
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(frozen=True)
 class Behaviours:
-    """What a given Lowcoder version does, as named yes/no facts and values."""
+    """What a given Lowcoder version does, as named yes/no facts and values.
+
+    Each fact is worked out once per instance (they are read on every call)."""
 
     version: Version
 
@@ -77,28 +79,28 @@ class Behaviours:
         return cls(parse_version(text))
 
     # 2.1.0
-    @property
+    @cached_property
     def configs_accept_org_id(self) -> bool:
         return self.version.at_least("2.1.0")
 
-    @property
+    @cached_property
     def global_email_auth_config(self) -> bool:
         return self.version.at_least("2.1.0")
 
-    @property
+    @cached_property
     def register_allowed_without_admin(self) -> bool:
         return self.version.at_least("2.1.0")
 
     # 2.1.3 / 2.1.5
-    @property
+    @cached_property
     def api_keys(self) -> bool:
         return self.version.at_least("2.1.3")
 
-    @property
+    @cached_property
     def api_key_answer_has_id(self) -> bool:
         return self.version.at_least("2.1.5")
 
-    @property
+    @cached_property
     def default_api_key_secret(self) -> str:
         """The image's default ``auth.api-key.secret`` (the 2.7.x value from 2.7.0 is approximate)."""
         if self.version.at_least("2.7.0"):
@@ -106,25 +108,25 @@ class Behaviours:
         return "123456789101112131415123456789101112131415123456789101112131415123456789101112131415"
 
     # 2.3.0
-    @property
+    @cached_property
     def default_workspace_mode(self) -> str:
         return "SAAS" if self.version.at_least("2.3.0") else "ENTERPRISE"
 
     # 2.4.0
-    @property
+    @cached_property
     def super_admin_role_exists(self) -> bool:
         return self.version.at_least("2.4.0")
 
-    @property
+    @cached_property
     def unknown_route_is_server_error(self) -> bool:
         """From 2.4.0 an unknown route answers 500/5000 instead of 404 (*derived*)."""
         return self.version.at_least("2.4.0")
 
-    @property
+    @cached_property
     def cookie_max_age_seconds(self) -> int:
         return 86400 if self.version.at_least("2.4.0") else 2592000
 
-    @property
+    @cached_property
     def max_body_bytes(self) -> int:
         """Spring's request-body buffer: 256 KiB in 2.4.0 alone, else 20 MB."""
         if (self.version.major, self.version.minor, self.version.patch) == (2, 4, 0):
@@ -132,25 +134,25 @@ class Behaviours:
         return 20 * 1024 * 1024
 
     # 2.4.1
-    @property
+    @cached_property
     def root_and_status_health(self) -> bool:
         return self.version.at_least("2.4.1")
 
     # 2.4.2 / 2.4.4
-    @property
+    @cached_property
     def org_gid(self) -> bool:
         return self.version.at_least("2.4.2")
 
-    @property
+    @cached_property
     def org_path_accepts_gid(self) -> bool:
         return self.version.at_least("2.4.4")
 
-    @property
+    @cached_property
     def org_email_disabled_flag(self) -> bool:
         """Orgs show ``isEmailDisabled`` (false) after ``contactPhoneNumber`` (read from Lowcoder's source)."""
         return self.version.at_least("2.4.11")
 
-    @property
+    @cached_property
     def new_org_password_reset_template(self) -> str | None:
         """The ``PASSWORD_RESET_EMAIL_TEMPLATE`` common setting a created org starts with
         (none before 2.4.0; the "Regards" lines dropped in 2.4.6; read from Lowcoder's source)."""
@@ -163,64 +165,64 @@ class Behaviours:
         )
 
     # 2.5.x
-    @property
+    @cached_property
     def members_paged(self) -> bool:
         """Members are paged by ``pageNum``/``pageSize`` (before: ``page``/``count``)."""
         return self.version.at_least("2.5.0")
 
-    @property
+    @cached_property
     def members_page_one_based(self) -> bool:
         """``pageNum`` counts from 1 and ``total`` is the member count (2.5.0 alone: from 0,
         and the page size; read from Lowcoder's source: 2.5.1 already has the 2.6 code)."""
         return self.version.at_least("2.5.1")
 
-    @property
+    @cached_property
     def not_authorized_status(self) -> int:
         return 401 if self.version.at_least("2.5.1") else 500
 
-    @property
+    @cached_property
     def super_admin_is_admin(self) -> bool:
         return self.version.at_least("2.5.2")
 
-    @property
+    @cached_property
     def org_slug(self) -> bool:
         return self.version.at_least("2.5.2")
 
-    @property
+    @cached_property
     def unknown_gid_answers_empty(self) -> bool:
         """From 2.5.2 a nonexistent id in gid form answers 200 with an empty body (*derived*)."""
         return self.version.at_least("2.5.2")
 
     # 2.6.x
-    @property
+    @cached_property
     def org_path_accepts_slug(self) -> bool:
         return self.version.at_least("2.6.0")
 
-    @property
+    @cached_property
     def get_organization(self) -> bool:
         return self.version.at_least("2.6.4")
 
-    @property
+    @cached_property
     def get_organization_with_deleted(self) -> bool:
         """``GET /organizations/{orgId}?withDeleted=true`` also finds a soft-deleted org."""
         return self.version.at_least("2.7.0")
 
     # 2.7.0
-    @property
+    @cached_property
     def update_accepts_state(self) -> bool:
         return self.version.at_least("2.7.0")
 
-    @property
+    @cached_property
     def api_key_list_masks_tokens(self) -> bool:
         return self.version.at_least("2.7.0")
 
-    @property
+    @cached_property
     def lowcoder_api_datasource_type(self) -> bool:
         """``datasourceTypes`` lists ``lowcoderApi`` (commented out of Lowcoder's list in 2.7.0)."""
         return not self.version.at_least("2.7.0")
 
     # 2.7.3
-    @property
+    @cached_property
     def create_org_answer_has_times(self) -> bool:
         """The create-org answer carries ``createdAt``/``updatedAt`` (decimal epoch seconds)."""
         return self.version.at_least("2.7.3")

@@ -31,6 +31,7 @@ __all__ = [
     "json_body",
     "json_object_body",
     "json_response",
+    "parse_body",
     "text_field",
 ]
 
@@ -40,6 +41,8 @@ class CallState:
     """What the fake learned about a call before its handler ran."""
 
     raw_body: bytes = b""
+    parsed_body: Any = None
+    """The body as JSON (Jackson's leniency: text after the value ignored), None when it is not."""
     body_unreadable: bool = False
     """Over the buffer limit, or cut short: decoding it fails (500/5000, *derived*)."""
     caller: User | None = None
@@ -136,7 +139,32 @@ def _refuse_constant(name: str) -> Any:
 
 
 _JSON_WHITESPACE: Final = " \t\r\n"
-_DECODER: Final = json.JSONDecoder(parse_int=NumberText, parse_float=NumberText, parse_constant=_refuse_constant)
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+_LITERAL_DECODER: Final = json.JSONDecoder(
+    parse_int=NumberText, parse_float=NumberText, parse_constant=_refuse_constant
+)
+
+
+def parse_body(raw: bytes, decoder: json.JSONDecoder = _DECODER) -> Any:
+    """``raw`` as Jackson reads a request body: UTF-8 (a BOM skipped), one JSON value, the rest
+    ignored; NaN and Infinity refused. Raises ``ValueError`` when it is not JSON."""
+    try:
+        text = raw.decode("utf-8-sig")
+        start = len(text) - len(text.lstrip(_JSON_WHITESPACE))
+        if start == len(text):
+            raise ValueError("no request body")
+        value, _ = decoder.raw_decode(text, start)
+        return value
+    except RecursionError:
+        raise ValueError("nested too deeply") from None
+
+
+def _has_numbers(value: Any) -> bool:
+    if isinstance(value, dict):
+        return any(_has_numbers(item) for item in value.values())
+    if isinstance(value, list):
+        return any(_has_numbers(item) for item in value)
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
 def _is_json_type(content_type: str) -> bool:
@@ -162,15 +190,12 @@ def json_body(request: web.Request, reason: str) -> Any:
         raise LowcoderError.named("INTERNAL_SERVER_ERROR")
     if state.body_unreadable:
         raise LowcoderError.named("INTERNAL_SERVER_ERROR")
-    try:
-        text = state.raw_body.decode("utf-8-sig")
-        start = len(text) - len(text.lstrip(_JSON_WHITESPACE))
-        if start == len(text):
-            raise ValueError("no request body")
-        value, _ = _DECODER.raw_decode(text, start)  # Jackson ignores what follows the value
-        return value
-    except (ValueError, RecursionError):
-        raise LowcoderError.named("INVALID_PARAMETER", reason) from None
+    value = state.parsed_body  # parsed once per call by the pipeline
+    if value is None:
+        raise LowcoderError.named("INVALID_PARAMETER", reason)
+    if _has_numbers(value):  # parse again, keeping each number's literal text
+        return parse_body(state.raw_body, _LITERAL_DECODER)
+    return value
 
 
 def json_object_body(request: web.Request, reason: str) -> dict[str, Any]:
