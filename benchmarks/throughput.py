@@ -6,8 +6,10 @@ Both servers run in their own process and are loaded by the same load generator
 (wrk when installed, else a Python aiohttp client in another process), with
 several concurrent connections. The fake runs with a session cookie and 20 fault
 rules none of which match (18 for other operations, 2 for updates of other orgs),
-so auth, journal and fault matching are all on the path. Rounds alternate between the two servers; the figure is the ratio of the
-median requests per second (target: at least 0.7).
+so auth, journal and fault matching are all on the path. Rounds alternate between
+the two servers; the figure is the ratio of the median requests per second
+(target: at least 0.7). The servers run pinned to one core and wrk to the
+other when there are two or more (taskset), so that they do not share a core.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import argparse
 import asyncio
 import json
 import multiprocessing
+import os
 import shutil
 import socket
 import statistics
@@ -30,6 +33,13 @@ from lowcoder_fake.operations import OPERATIONS
 
 HERE = Path(__file__).resolve().parent
 BODY = json.dumps({"orgName": "Benchmark Org", "contactName": "Bench Mark", "contactEmail": "bench@example.com"})
+
+
+def _pinned(core: int) -> list[str]:
+    """A taskset prefix keeping a process on one core (nothing on a single-core machine)."""
+    if (os.cpu_count() or 1) >= 2 and shutil.which("taskset"):
+        return ["taskset", "-c", str(core)]
+    return []
 
 
 def _free_port() -> int:
@@ -60,7 +70,9 @@ def _control(url: str, path: str, body: object) -> dict[str, object]:
 
 def _start_bare() -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
     port = _free_port()
-    process = subprocess.Popen([sys.executable, str(HERE / "_bare_server.py"), str(port)], stdout=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [*_pinned(1), sys.executable, str(HERE / "_bare_server.py"), str(port)], stdout=subprocess.DEVNULL
+    )
     _wait_until_listening(port)
     return process, f"http://127.0.0.1:{port}", {}
 
@@ -68,7 +80,7 @@ def _start_bare() -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
 def _start_fake() -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
     port = _free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "lowcoder_fake", "serve", "--port", str(port)], stdout=subprocess.DEVNULL
+        [*_pinned(1), sys.executable, "-m", "lowcoder_fake", "serve", "--port", str(port)], stdout=subprocess.DEVNULL
     )
     _wait_until_listening(port)
     url = f"http://127.0.0.1:{port}"
@@ -94,7 +106,7 @@ def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> f
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
         script.write("\n".join(lines) + "\n")
     output = subprocess.run(
-        ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "-s", script.name, url],
+        [*_pinned(0), "wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "-s", script.name, url],
         capture_output=True,
         text=True,
         check=True,
