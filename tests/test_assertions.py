@@ -286,3 +286,12 @@ def test_a_raw_body_that_is_not_json_is_shown_masked() -> None:
     journal = Journal()
     call = _record(journal, body=None, raw_body="loginId=a&password=x1")
     assert re.search(r"raw body \(not JSON\): loginId=a&password=\*\*\*$", describe_call(call), re.M)
+
+
+def test_the_cookie_name_setting_is_not_a_secret() -> None:
+    from lowcoder_fake.reporting import masked
+
+    assert masked({"cookieName": "LOWCODER_CE_SELFHOST_TOKEN", "cookies": "a=b"}) == {
+        "cookieName": "LOWCODER_CE_SELFHOST_TOKEN",
+        "cookies": "***",
+    }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 import urllib.request
 
 import pytest
@@ -60,3 +61,18 @@ def test_binding_beyond_loopback_needs_a_control_token(host: str) -> None:
 @pytest.mark.parametrize("host", ["127.0.0.1", "127.1.2.3", "::1", "localhost"])
 def test_loopback_needs_no_token(host: str) -> None:
     FakeServer(host=host)
+
+
+def test_stopping_ends_calls_held_by_a_rule() -> None:
+    import socket
+
+    server = FakeServer()
+    server.start_in_thread()
+    rule = server.fake.faults.add(effect="hang")
+    connection = socket.create_connection((server.host, server.port), timeout=10)
+    connection.sendall(b"GET /api/users/me HTTP/1.1\r\nHost: x\r\n\r\n")
+    while rule.fired == 0:  # held now
+        time.sleep(0.01)
+    server.stop_thread()
+    assert connection.recv(100) == b""  # dropped, not answered
+    connection.close()
