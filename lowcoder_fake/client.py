@@ -30,7 +30,7 @@ from typing import Any, Final
 from lowcoder_fake.assertions import CallAssertions
 from lowcoder_fake.calls import Call, CallFilter
 from lowcoder_fake.errors import FakeError, InvalidInput
-from lowcoder_fake.facade import DEFAULT_PASSWORD, FakeFacade, Session
+from lowcoder_fake.facade import DEFAULT_PASSWORD, FakeFacade, Session, user_description
 
 __all__ = ["FakeClient", "RemoteFaults", "RemoteJournal"]
 
@@ -241,9 +241,7 @@ class FakeClient(FakeFacade):
         name: str | None = None,
         orgs: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        description: dict[str, Any] = {"email": email, "password": password, "orgs": dict(orgs or {})}
-        if name is not None:
-            description["name"] = name
+        description = user_description(email, password, name=name, orgs=orgs)
         answer: dict[str, Any] = self._control.call("POST", "/users", description)
         return answer
 

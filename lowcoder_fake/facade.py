@@ -16,7 +16,7 @@ from typing import Any, Final
 
 from lowcoder_fake.assertions import CallAssertions
 
-__all__ = ["DEFAULT_ORG_NAME", "DEFAULT_PASSWORD", "Account", "FakeFacade", "Session"]
+__all__ = ["DEFAULT_ORG_NAME", "DEFAULT_PASSWORD", "Account", "FakeFacade", "Session", "user_description"]
 
 DEFAULT_PASSWORD: Final = "Fake-Password-1"
 DEFAULT_ORG_NAME: Final = "Acme"
@@ -60,6 +60,16 @@ class Account:
     def headers(self) -> dict[str, str]:
         """The session's ``Cookie`` header (see :attr:`Session.headers`)."""
         return self.session.headers
+
+
+def user_description(
+    email: str, password: str, *, name: str | None = None, orgs: Mapping[str, str] | None = None
+) -> dict[str, Any]:
+    """A user as the control API (and ``LowcoderFake.add_user``) takes it."""
+    description: dict[str, Any] = {"email": email, "password": password, "orgs": dict(orgs or {})}
+    if name is not None:
+        description["name"] = name
+    return description
 
 
 class FakeFacade(abc.ABC):

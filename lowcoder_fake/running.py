@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from lowcoder_fake.facade import DEFAULT_PASSWORD, FakeFacade, Session
+from lowcoder_fake.facade import DEFAULT_PASSWORD, FakeFacade, Session, user_description
 from lowcoder_fake.fake import FakeConfig, LowcoderFake
 from lowcoder_fake.faults import Faults
 from lowcoder_fake.journal import Journal
@@ -106,9 +106,7 @@ class RunningFake(FakeFacade):
         name: str | None = None,
         orgs: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        description: dict[str, Any] = {"email": email, "password": password, "orgs": dict(orgs or {})}
-        if name is not None:
-            description["name"] = name
+        description = user_description(email, password, name=name, orgs=orgs)
         return user_json(self.fake.add_user(description), self.store)
 
     def sign_in(self, email: str | None = None, *, user_id: str | None = None) -> Session:
