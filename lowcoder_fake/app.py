@@ -77,7 +77,7 @@ def create_app(fake: LowcoderFake) -> web.Application:
     if fake.config.control:
         control.add_routes(app)
     # Last: whatever no route takes, so that its Expect header is handled our way too.
-    app.router.add_route("*", "/{unrouted:.*}", _unrouted, expect_handler=tolerant_expect)
+    app.router.add_route("*", r"/{unrouted:[\s\S]*}", _unrouted, expect_handler=tolerant_expect)
     return app
 
 

@@ -90,7 +90,13 @@ def test_a_broken_gzip_body_to_the_control_api_is_a_400(server: FakeServer) -> N
 
 @pytest.mark.parametrize(
     ("path", "status"),
-    [("/api/users/me", 200), ("/__fake__/health", 200), ("/nowhere", 404), ("/__fake__/nowhere", 404)],
+    [
+        ("/api/users/me", 200),
+        ("/__fake__/health", 200),
+        ("/nowhere", 404),
+        ("/__fake__/nowhere", 404),
+        ("/a%0Ab", 404),
+    ],
 )
 def test_an_unknown_expectation_is_ignored(server: FakeServer, path: str, status: int) -> None:
     server.fake.journal.clear()
