@@ -27,10 +27,6 @@ class RepeatedKeys:
     def __init__(self, pairs: Iterable[tuple[str, Any]]) -> None:
         self.pairs = tuple(pairs)
 
-    def as_dict(self) -> dict[str, Any]:
-        """The object as a plain dict (a repeated key keeps its last value)."""
-        return dict(self.pairs)
-
 
 def _contains_repeated(value: Any) -> bool:
     if isinstance(value, RepeatedKeys):
