@@ -196,6 +196,9 @@ class Faults:
         self._lock = threading.Lock()
         self._rules: dict[str, FaultRule] = {}
         self._next_id = 1
+        # The rules that can match each operation, in order (emptied whenever the rules change):
+        # a call then skips the rules for other operations without looking at them.
+        self._by_operation: dict[str | None, tuple[FaultRule, ...]] = {}
 
     def add(self, rule: Mapping[str, Any] | None = None, **fields: Any) -> FaultRule:
         """Add a rule given as its JSON form (a dict, or keyword arguments); returns the live rule.
@@ -209,6 +212,7 @@ class Faults:
             created = FaultRule(f"fault-{self._next_id}", spec)
             self._next_id += 1
             self._rules[created.id] = created
+            self._by_operation.clear()
             return created
 
     def rules(self) -> list[FaultRule]:
@@ -224,6 +228,7 @@ class Faults:
         """Remove one rule; False when there is none with that id."""
         with self._lock:
             rule = self._rules.pop(rule_id, None)
+            self._by_operation.clear()
         if rule is not None:
             self._release(rule)
         return rule is not None
@@ -232,6 +237,7 @@ class Faults:
         """Remove every rule (calls held by a ``hang`` rule go on)."""
         with self._lock:
             rules, self._rules = list(self._rules.values()), {}
+            self._by_operation.clear()
         for rule in rules:
             self._release(rule)
 
@@ -251,9 +257,13 @@ class Faults:
         if not self._rules:
             return None
         with self._lock:
-            for rule in self._rules.values():
-                wanted = rule.match.operation
-                if (wanted is not None and wanted != call.operation) or rule.match.mismatch(call) is not None:
+            candidates = self._by_operation.get(call.operation)
+            if candidates is None:
+                candidates = self._by_operation[call.operation] = tuple(
+                    rule for rule in self._rules.values() if rule.match.operation in (None, call.operation)
+                )
+            for rule in candidates:
+                if rule.match.mismatch(call) is not None:
                     continue
                 rule._seen += 1
                 if rule._seen <= rule.after:
