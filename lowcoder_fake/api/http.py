@@ -99,7 +99,7 @@ def json_response(
     text: str, status: int = 200, content_type: str = "application/json", parsed: Any = None
 ) -> JsonAnswer:
     """JSON text with the content type as Spring sends it (no charset parameter)."""
-    answer = JsonAnswer(status=status, body=text.encode("utf-8"), headers={hdrs.CONTENT_TYPE: content_type})
+    answer = JsonAnswer(status=status, body=text.encode("utf-8"), content_type=content_type)
     answer.parsed = parsed
     return answer
 
@@ -183,8 +183,10 @@ def json_body(request: web.Request, reason: str) -> Any:
     as :class:`NumberText`.
     """
     state = call_state(request)
-    if hdrs.CONTENT_TYPE in request.headers:
-        if not _is_json_type(request.content_type):
+    sent_type = request.headers.get(hdrs.CONTENT_TYPE)
+    if sent_type is not None:
+        # The usual "application/json" needs no parsing; anything else is parsed by aiohttp.
+        if sent_type != "application/json" and not _is_json_type(request.content_type):
             raise LowcoderError.named("INTERNAL_SERVER_ERROR")
     elif state.raw_body or state.body_unreadable:
         raise LowcoderError.named("INTERNAL_SERVER_ERROR")
