@@ -44,6 +44,7 @@ class Journal(CallAssertions):
         self._dropped = 0
         self._next_seq = 1
         self._version = 0  # counts records and clears, for waiters
+        self._threads_waiting = 0  # in _await_change: no waiter, no notify (it is on every record)
         self._wakers: set[Callable[[], None]] = set()
 
     def record(self, **fields: Any) -> Call:
@@ -60,7 +61,8 @@ class Journal(CallAssertions):
 
     def _changed_locked(self) -> None:
         self._version += 1
-        self._changed.notify_all()
+        if self._threads_waiting:
+            self._changed.notify_all()
         for wake in self._wakers:
             wake()
 
@@ -99,7 +101,11 @@ class Journal(CallAssertions):
 
     def _await_change(self, version: int, timeout: float) -> None:
         with self._changed:
-            self._changed.wait_for(lambda: self._version != version, timeout)
+            self._threads_waiting += 1
+            try:
+                self._changed.wait_for(lambda: self._version != version, timeout)
+            finally:
+                self._threads_waiting -= 1
 
     async def _await_change_async(self, version: int, timeout: float) -> None:
         loop = asyncio.get_running_loop()
