@@ -206,7 +206,7 @@ _NOTHING: Final[Mapping[str, Any]] = MappingProxyType({})  # shared by every cal
 
 
 def _query(request: web.Request) -> Mapping[str, str | list[str]]:
-    if not request.query:
+    if not request.query_string or not request.query:  # no query string: no parsed query built
         return _NOTHING
     query: dict[str, str | list[str]] = {}
     for key in request.query:

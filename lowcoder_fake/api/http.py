@@ -160,11 +160,21 @@ def parse_body(raw: bytes, decoder: json.JSONDecoder = _DECODER) -> Any:
 
 
 def _has_numbers(value: Any) -> bool:
+    """True when the decoded JSON ``value`` holds a number anywhere (booleans are not numbers)."""
     if isinstance(value, dict):
-        return any(_has_numbers(item) for item in value.values())
-    if isinstance(value, list):
-        return any(_has_numbers(item) for item in value)
-    return isinstance(value, (int, float)) and not isinstance(value, bool)
+        items: Any = value.values()
+    elif isinstance(value, list):
+        items = value
+    else:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
+    # A loop rather than a generator per level: this runs on every JSON body.
+    for item in items:
+        if isinstance(item, (dict, list)):
+            if _has_numbers(item):
+                return True
+        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+            return True
+    return False
 
 
 def _is_json_type(content_type: str) -> bool:
