@@ -73,11 +73,13 @@ _UPDATABLE: Final = (
 
 
 def _is_uuid(text: str) -> bool:
+    if "-" not in text:  # first the cheap test: an org id (no dash) never raises below
+        return False
     try:
         uuid.UUID(text)
     except ValueError:
         return False
-    return "-" in text
+    return True
 
 
 def resolve_org_id(fake: LowcoderFake, path_id: str) -> str:
