@@ -21,6 +21,7 @@ import unicodedata
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Final
@@ -211,11 +212,13 @@ def load_data_set(path: str | os.PathLike[str]) -> DataSet:
     return _parse(_read(Path(source), source), source)
 
 
+@cache
 def default_data_set() -> DataSet:
     """The data set shipped with lowcoder-fake (``fixtures/default.json``), source ``default``.
 
     An installed package has it at ``lowcoder_fake/_data/default.json``; a
-    source checkout at ``fixtures/default.json``.
+    source checkout at ``fixtures/default.json``. Read and checked once per
+    process (a data set is immutable): every fake without ``data`` starts from it.
     """
     import importlib.resources  # only here: import time of the package matters
 
