@@ -12,7 +12,7 @@ import re
 import threading
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any, Final, NamedTuple
 
 from lowcoder_fake.envelope import ERRORS
 from lowcoder_fake.errors import InvalidInput
@@ -43,9 +43,8 @@ _MATCH_FIELDS: Final = ("operation", "method", "path", "orgId", "body")
 _SNAKE_ALIASES: Final = {"delay_ms": "delayMs"}
 
 
-@dataclass(frozen=True, slots=True)
-class CallView:
-    """What a rule can see of a call."""
+class CallView(NamedTuple):
+    """What a rule can see of a call (a tuple: one is made for every call)."""
 
     operation: str | None
     method: str
@@ -76,19 +75,15 @@ class FaultMatch:
     org_id: str | None = None
     body: Any = _NO_BODY
 
-    def mismatch(self, call: CallView) -> str | None:
-        """Why ``call`` does not match (None when it does)."""
-        if self.operation is not None and call.operation != self.operation:
-            return f"operation is {call.operation!r}, not {self.operation!r}"
-        if self.method is not None and call.method != self.method:
-            return f"method is {call.method!r}, not {self.method!r}"
-        if self.path is not None and not path_glob(self.path).match(call.path):
-            return f"path {call.path!r} does not match {self.path!r}"
-        if self.org_id is not None and call.org_id != self.org_id:
-            return f"orgId is {call.org_id!r}, not {self.org_id!r}"
-        if self.body is not _NO_BODY and not is_subset(self.body, call.body):
-            return "body does not contain the expected subset"
-        return None
+    def matches(self, call: CallView) -> bool:
+        """True when every given part matches ``call``."""
+        return (
+            (self.operation is None or call.operation == self.operation)
+            and (self.method is None or call.method == self.method)
+            and (self.path is None or path_glob(self.path).match(call.path) is not None)
+            and (self.org_id is None or call.org_id == self.org_id)
+            and (self.body is _NO_BODY or is_subset(self.body, call.body))
+        )
 
     def to_json(self) -> dict[str, Any]:
         shown: dict[str, Any] = {}
@@ -263,7 +258,7 @@ class Faults:
                     rule for rule in self._rules.values() if rule.match.operation in (None, call.operation)
                 )
             for rule in candidates:
-                if rule.match.mismatch(call) is not None:
+                if not rule.match.matches(call):
                     continue
                 rule._seen += 1
                 if rule._seen <= rule.after:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime, timezone
 from typing import Any, Final
 
@@ -47,11 +47,33 @@ class Journal(CallAssertions):
         self._threads_waiting = 0  # in _await_change: no waiter, no notify (it is on every record)
         self._wakers: set[Callable[[], None]] = set()
 
-    def record(self, **fields: Any) -> Call:
-        """Append a call; ``seq`` and ``time`` (if absent) are filled in here."""
+    def record(
+        self,
+        *,
+        operation: str | None,
+        method: str,
+        path: str,
+        path_params: Mapping[str, str],
+        query: Mapping[str, str | list[str]],
+        headers: Mapping[str, str],
+        body: Any,
+        raw_body: str,
+        user_id: str | None,
+        status: int | None,
+        response: Any,
+        fault: str | None,
+        duration_ms: float,
+        fake_error: str | None = None,
+        protocol_error: str | None = None,
+        time: datetime | None = None,
+    ) -> Call:
+        """Append a call; ``seq`` is given here, and ``time`` (now, unless given)."""
+        when = datetime.now(timezone.utc) if time is None else time
         with self._lock:
-            fields.setdefault("time", datetime.now(timezone.utc))
-            call = Call(seq=self._next_seq, **fields)
+            call = Call(
+                self._next_seq, when, operation, method, path, path_params, query, headers, body, raw_body,
+                user_id, status, response, fault, duration_ms, fake_error, protocol_error,
+            )  # fmt: skip
             self._next_seq += 1
             if len(self._calls) == self.limit:
                 self._dropped += 1

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, NamedTuple
 
 from lowcoder_fake import jwt
 from lowcoder_fake.fake import LowcoderFake
@@ -81,9 +81,8 @@ def is_public(method: str, path: str, behaviours: Behaviours) -> bool:
     return any(rule.method == method and rule.pattern.match(path) for rule in rules)
 
 
-@dataclass(frozen=True, slots=True)
-class Credentials:
-    """Who a call comes from, and by which means.
+class Credentials(NamedTuple):
+    """Who a call comes from, and by which means (a tuple: one is made for every call).
 
     ``dead_api_key``: a well-signed API key that is deleted (or whose user is
     gone). Lowcoder's filter then never passes the call on, and the client

@@ -23,19 +23,30 @@ _Record = TypeVar("_Record", Org, User)
 
 
 def _replaced(record: _Record, changes: dict[str, Any]) -> _Record:
-    """``dataclasses.replace``, without its per-call introspection (it is on the hot path)."""
+    """``dataclasses.replace``, without its per-call introspection (it is on the hot path).
+
+    A change that sets every field to the value it has gives back ``record`` itself
+    (records are immutable): re-applying the same settings is common and costs little.
+    """
     kind = type(record)
     layout = _LAYOUTS.get(kind)
     if layout is None:
         names = tuple(field.name for field in fields(record))
         layout = _LAYOUTS[kind] = ({name: index for index, name in enumerate(names)}, attrgetter(*names))
     positions, read_all = layout
-    values = list(read_all(record))
-    for name, value in changes.items():
+    for name in changes:
         if name not in positions:
             raise TypeError(f"{kind.__name__} has no field {name!r}")
+    if all(_same(getattr(record, name), value) for name, value in changes.items()):
+        return record
+    values = list(read_all(record))
+    for name, value in changes.items():
         values[positions[name]] = value
     return kind(*values)
+
+
+def _same(old: Any, new: Any) -> bool:
+    return old is new or (type(old) is type(new) and old == new)
 
 
 _LAYOUTS: dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]] = {}
