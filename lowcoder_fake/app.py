@@ -19,6 +19,7 @@ from typing import Any, Final
 
 import aiohttp
 from aiohttp import hdrs, web
+from aiohttp.typedefs import Handler, Middleware
 from aiohttp.web_urldispatcher import AbstractRoute
 
 from lowcoder_fake import control
@@ -48,21 +49,19 @@ __all__ = ["create_app"]
 
 _log = logging.getLogger("lowcoder_fake")
 
-_OPERATIONS: Final = web.AppKey("lowcoder_fake.operations", dict[AbstractRoute, Operation])
-
 
 def create_app(fake: LowcoderFake) -> web.Application:
     """An aiohttp application serving ``fake``: its Lowcoder API and ``/__fake__``."""
     # Bodies over Lowcoder's buffer limit are read as "too large" and answered as
     # Lowcoder does; lines and headers have Netty's limits (see protocol.py).
+    operations: dict[AbstractRoute, Operation] = {}  # filled below, as the routes are added
     app = web.Application(
-        middlewares=[_pipeline],
+        middlewares=[_pipeline(fake, operations)],
         client_max_size=fake.behaviours.max_body_bytes,
         # Netty hands Spring the body as sent: no request decompression.
         handler_args={"max_line_size": MAX_LINE_BYTES, "max_field_size": MAX_FIELD_BYTES, "auto_decompress": False},
     )
     app[FAKE] = fake
-    operations: dict[AbstractRoute, Operation] = {}
     for table in OPERATION_TABLES:
         for operation in table:
             if not operation.available(fake.behaviours):
@@ -73,7 +72,6 @@ def create_app(fake: LowcoderFake) -> web.Application:
                 for method in methods:
                     route = app.router.add_route(method, path, operation.handler, expect_handler=tolerant_expect)
                     operations[route] = operation
-    app[_OPERATIONS] = operations
     if fake.config.control:
         control.add_routes(app)
     # Last: whatever no route takes, so that its Expect header is handled our way too.
@@ -95,15 +93,23 @@ async def _unrouted(request: web.Request) -> web.StreamResponse:
     raise web.HTTPNotFound()
 
 
-@web.middleware
-async def _pipeline(request: web.Request, handler: Any) -> web.StreamResponse:
-    if request.app[FAKE].config.control and control.is_control_path(request.path):
-        return await control.guarded(request, handler)
-    return await _serve_and_record(request, handler)
+def _pipeline(fake: LowcoderFake, operations: Mapping[AbstractRoute, Operation]) -> Middleware:
+    """The middleware every call goes through: control calls to the control endpoint,
+    the others served and recorded (``fake`` and ``operations`` bound here, not looked up per call)."""
+    control_on = fake.config.control
+
+    @web.middleware
+    async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse:
+        if control_on and control.is_control_path(request.path):
+            return await control.guarded(request, handler)
+        return await _serve_and_record(request, handler, fake, operations)
+
+    return pipeline
 
 
-async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamResponse:
-    fake = request.app[FAKE]
+async def _serve_and_record(
+    request: web.Request, handler: Handler, fake: LowcoderFake, operations: Mapping[AbstractRoute, Operation]
+) -> web.StreamResponse:
     started = time.perf_counter()
     epoch = fake.epoch  # a reset while this call runs makes it part of the old journal (not recorded)
     state = begin_call()
@@ -116,7 +122,7 @@ async def _serve_and_record(request: web.Request, handler: Any) -> web.StreamRes
     credentials = identify(request.headers.getall(hdrs.COOKIE, ()), request.headers.get(hdrs.AUTHORIZATION), fake)
     state.caller, state.session_token = credentials.user, credentials.session_token
     state.dead_api_key = credentials.dead_api_key
-    operation = request.app[_OPERATIONS].get(request.match_info.route)
+    operation = operations.get(request.match_info.route)
     path_params: Mapping[str, str] = dict(request.match_info) if operation and request.match_info else _NOTHING
     body = state.parsed_body = _parsed_body(state.raw_body)
     rule = fake.faults.decide(
@@ -176,7 +182,7 @@ def _record(
     )
 
 
-async def _answer(request: web.Request, handler: Any, fake: LowcoderFake) -> web.StreamResponse:
+async def _answer(request: web.Request, handler: Handler, fake: LowcoderFake) -> web.StreamResponse:
     state = call_state(request)
     if state.dead_api_key:
         return empty_response(200)

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
 from functools import lru_cache
-from typing import Any
+from typing import Any, Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
-__all__ = ["Call", "CallFilter", "header_map", "joined_headers", "path_glob"]
+__all__ = ["Call", "CallFilter", "header_map", "joined_headers", "new_call", "path_glob"]
 
 
 def header_map(headers: Mapping[str, str] | Iterable[tuple[str, str]]) -> Mapping[str, str]:
@@ -101,6 +101,22 @@ class Call:
             fake_error=entry.get("fakeError"),
             protocol_error=entry.get("protocolError"),
         )
+
+
+_CALL_SLOT_SETTERS: Final = tuple(getattr(Call, field.name).__set__ for field in fields(Call))
+
+
+def new_call(*values: Any) -> Call:
+    """A :class:`Call` from all its field values in order, for the journal's hot path
+    (``ValueError`` when there are more or fewer).
+
+    It fills the slots directly: Python 3.11's frozen ``__init__`` goes through
+    ``object.__setattr__`` for each of the 17 fields, which takes half as long again.
+    """
+    call = object.__new__(Call)
+    for set_slot, value in zip(_CALL_SLOT_SETTERS, values, strict=True):
+        set_slot(call, value)
+    return call
 
 
 @lru_cache(maxsize=256)

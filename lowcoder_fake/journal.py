@@ -16,7 +16,7 @@ from datetime import datetime, timezone
 from typing import Any, Final
 
 from lowcoder_fake.assertions import CallAssertions
-from lowcoder_fake.calls import Call, CallFilter, path_glob
+from lowcoder_fake.calls import Call, CallFilter, new_call, path_glob
 from lowcoder_fake.errors import FakeError
 
 __all__ = ["DEFAULT_LIMIT", "Call", "CallFilter", "Journal", "path_glob"]
@@ -70,7 +70,7 @@ class Journal(CallAssertions):
         """Append a call; ``seq`` is given here, and ``time`` (now, unless given)."""
         when = datetime.now(timezone.utc) if time is None else time
         with self._lock:
-            call = Call(
+            call = new_call(
                 self._next_seq, when, operation, method, path, path_params, query, headers, body, raw_body,
                 user_id, status, response, fault, duration_ms, fake_error, protocol_error,
             )  # fmt: skip

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import threading
+from datetime import datetime, timezone
 from typing import Any
 
+import pytest
+
+from lowcoder_fake.calls import Call, new_call
 from lowcoder_fake.journal import CallFilter, Journal
 
 
@@ -77,3 +82,15 @@ def test_a_bad_limit_is_refused() -> None:
     for limit in (0, -1, 1.5, True):
         with pytest.raises(FakeError, match="journal limit"):
             Journal(limit=limit)  # type: ignore[arg-type]
+
+
+def test_new_call_builds_the_same_record_as_the_constructor() -> None:
+    values = (7, datetime.now(timezone.utc), "updateOrganization", "PUT", "/p", {"orgId": "a"}, {}, {}, None, "",
+              "u1", 200, {"code": 1}, None, 0.5, None, "broken")  # fmt: skip
+    built = new_call(*values)
+    assert built == Call(*values)
+    assert built.protocol_error == "broken"
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        built.status = 500  # type: ignore[misc]
+    with pytest.raises(ValueError):
+        new_call(*values[:-1])
