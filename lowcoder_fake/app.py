@@ -30,7 +30,6 @@ from lowcoder_fake.api.http import (
     EmptyAnswer,
     JsonAnswer,
     begin_call,
-    call_state,
     empty_response,
     error_response,
     json_response,
@@ -132,10 +131,14 @@ async def _serve_and_record(
     response: web.StreamResponse | None = None
     try:
         if rule is None:
-            response = await _answer(request, handler, fake)
+            response = await _answer(request, handler, fake, state)
         else:
             response = await run_fault(
-                rule, request, lambda: _answer(request, handler, fake), fake.behaviours, lambda: fake.epoch == epoch
+                rule,
+                request,
+                lambda: _answer(request, handler, fake, state),
+                fake.behaviours,
+                lambda: fake.epoch == epoch,
             )
     except asyncio.CancelledError:  # the client left and the server cancels handlers: no answer
         if fake.epoch == epoch:
@@ -182,8 +185,7 @@ def _record(
     )
 
 
-async def _answer(request: web.Request, handler: Handler, fake: LowcoderFake) -> web.StreamResponse:
-    state = call_state(request)
+async def _answer(request: web.Request, handler: Handler, fake: LowcoderFake, state: CallState) -> web.StreamResponse:
     if state.dead_api_key:
         return empty_response(200)
     if state.caller is None and not is_public(request.method, request.path, fake.behaviours):
@@ -241,10 +243,10 @@ def _parsed_json(raw: bytes) -> Any:
 
 def _recorded_response(request: web.Request, response: web.StreamResponse) -> Any:
     """What the client got: parsed JSON, else text, else None (HEAD gets no body)."""
+    if type(response) is JsonAnswer and response.parsed is not None:  # most answers: parsed already
+        return None if request.method == "HEAD" else response.parsed
     if request.method == "HEAD" or not isinstance(response, web.Response) or not response.body:
         return None
-    if isinstance(response, JsonAnswer) and response.parsed is not None:
-        return response.parsed
     body = response.body
     raw = body if isinstance(body, bytes) else bytes(body) if isinstance(body, (bytearray, memoryview)) else b""
     parsed = _parsed_json(raw)

@@ -34,19 +34,18 @@ def _replaced(record: _Record, changes: dict[str, Any]) -> _Record:
         names = tuple(field.name for field in fields(record))
         layout = _LAYOUTS[kind] = ({name: index for index, name in enumerate(names)}, attrgetter(*names))
     positions, read_all = layout
-    for name in changes:
+    unchanged = True
+    for name, value in changes.items():
         if name not in positions:
             raise TypeError(f"{kind.__name__} has no field {name!r}")
-    if all(_same(getattr(record, name), value) for name, value in changes.items()):
+        old = getattr(record, name)
+        unchanged = unchanged and (old is value or (type(old) is type(value) and old == value))
+    if unchanged:
         return record
     values = list(read_all(record))
     for name, value in changes.items():
         values[positions[name]] = value
     return kind(*values)
-
-
-def _same(old: Any, new: Any) -> bool:
-    return old is new or (type(old) is type(new) and old == new)
 
 
 _LAYOUTS: dict[type, tuple[dict[str, int], Callable[[Any], tuple[Any, ...]]]] = {}
