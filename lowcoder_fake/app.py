@@ -19,8 +19,7 @@ from typing import Any, Final
 
 import aiohttp
 from aiohttp import hdrs, web
-from aiohttp.typedefs import Handler, Middleware
-from aiohttp.web_urldispatcher import AbstractRoute
+from aiohttp.typedefs import Handler
 
 from lowcoder_fake import control
 from lowcoder_fake.api import OPERATION_TABLES
@@ -50,12 +49,14 @@ _log = logging.getLogger("lowcoder_fake")
 
 
 def create_app(fake: LowcoderFake) -> web.Application:
-    """An aiohttp application serving ``fake``: its Lowcoder API and ``/__fake__``."""
+    """An aiohttp application serving ``fake``: its Lowcoder API and ``/__fake__``.
+
+    No middleware: each route's handler is wrapped in the pipeline when it is
+    added, and a last resource takes every other request target.
+    """
     # Bodies over Lowcoder's buffer limit are read as "too large" and answered as
     # Lowcoder does; lines and headers have Netty's limits (see protocol.py).
-    operations: dict[AbstractRoute, Operation] = {}  # filled below, as the routes are added
     app = web.Application(
-        middlewares=[_pipeline(fake, operations)],
         client_max_size=fake.behaviours.max_body_bytes,
         # Netty hands Spring the body as sent: no request decompression.
         handler_args={"max_line_size": MAX_LINE_BYTES, "max_field_size": MAX_FIELD_BYTES, "auto_decompress": False},
@@ -65,17 +66,27 @@ def create_app(fake: LowcoderFake) -> web.Application:
         for operation in table:
             if not operation.available(fake.behaviours):
                 continue
+            serve = _served(fake, operation)
             # Spring serves HEAD wherever it serves GET.
             methods = (operation.method, "HEAD") if operation.method == "GET" else (operation.method,)
             for path in operation.paths():
                 for method in methods:
-                    route = app.router.add_route(method, path, operation.handler, expect_handler=tolerant_expect)
-                    operations[route] = operation
+                    app.router.add_route(method, path, serve, expect_handler=tolerant_expect)
     if fake.config.control:
         control.add_routes(app)
-    # Last: whatever no route takes, so that its Expect header is handled our way too.
-    app.router.add_route("*", r"/{unrouted:[\s\S]*}", _unrouted, expect_handler=tolerant_expect)
+    # Last: whatever no route takes, so that it is answered and recorded like any call.
+    everything = _AnyTarget(r"/{unrouted:[\s\S]*}")
+    app.router.register_resource(everything)
+    everything.add_route("*", _unrouted_call(fake), expect_handler=tolerant_expect)
     return app
+
+
+class _AnyTarget(web.DynamicResource):
+    """Matches every request target, even one without a leading slash (``*``, ``api/x``),
+    which aiohttp's own resources never match."""
+
+    def _match(self, path: str) -> dict[str, str]:
+        return {"unrouted": path}
 
 
 async def _unrouted(request: web.Request) -> web.StreamResponse:
@@ -83,6 +94,8 @@ async def _unrouted(request: web.Request) -> web.StreamResponse:
     (the pipeline turns either into Lowcoder's answer)."""
     allowed = set()
     for resource in request.app.router.resources():
+        if isinstance(resource, _AnyTarget):
+            continue
         info = resource.get_info()
         pattern, path = info.get("pattern"), info.get("path")
         if (pattern is not None and pattern.fullmatch(request.path)) or path == request.path:
@@ -92,22 +105,30 @@ async def _unrouted(request: web.Request) -> web.StreamResponse:
     raise web.HTTPNotFound()
 
 
-def _pipeline(fake: LowcoderFake, operations: Mapping[AbstractRoute, Operation]) -> Middleware:
-    """The middleware every call goes through: control calls to the control endpoint,
-    the others served and recorded (``fake`` and ``operations`` bound here, not looked up per call)."""
+def _served(fake: LowcoderFake, operation: Operation) -> Handler:
+    """``operation``'s handler inside the pipeline: answered, faulted and recorded."""
+    handler = operation.handler
+
+    async def serve(request: web.Request) -> web.StreamResponse:
+        return await _serve_and_record(request, handler, fake, operation)
+
+    return serve
+
+
+def _unrouted_call(fake: LowcoderFake) -> Handler:
+    """The handler of every call that no route takes: the control endpoint's 404/405, or Lowcoder's."""
     control_on = fake.config.control
 
-    @web.middleware
-    async def pipeline(request: web.Request, handler: Handler) -> web.StreamResponse:
+    async def unrouted(request: web.Request) -> web.StreamResponse:
         if control_on and control.is_control_path(request.path):
-            return await control.guarded(request, handler)
-        return await _serve_and_record(request, handler, fake, operations)
+            return await control.guarded(request, _unrouted)
+        return await _serve_and_record(request, _unrouted, fake, None)
 
-    return pipeline
+    return unrouted
 
 
 async def _serve_and_record(
-    request: web.Request, handler: Handler, fake: LowcoderFake, operations: Mapping[AbstractRoute, Operation]
+    request: web.Request, handler: Handler, fake: LowcoderFake, operation: Operation | None
 ) -> web.StreamResponse:
     started = time.perf_counter()
     epoch = fake.epoch  # a reset while this call runs makes it part of the old journal (not recorded)
@@ -121,7 +142,6 @@ async def _serve_and_record(
     credentials = identify(request.headers.getall(hdrs.COOKIE, ()), request.headers.get(hdrs.AUTHORIZATION), fake)
     state.caller, state.session_token = credentials.user, credentials.session_token
     state.dead_api_key = credentials.dead_api_key
-    operation = operations.get(request.match_info.route)
     path_params: Mapping[str, str] = dict(request.match_info) if operation and request.match_info else _NOTHING
     body = state.parsed_body = _parsed_body(state.raw_body)
     rule = fake.faults.decide(

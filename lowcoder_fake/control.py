@@ -14,6 +14,7 @@ from typing import Any, Final
 
 import aiohttp
 from aiohttp import hdrs, web
+from aiohttp.typedefs import Handler
 
 from lowcoder_fake.api.http import FAKE
 from lowcoder_fake.errors import InvalidInput
@@ -35,9 +36,17 @@ def is_control_path(path: str) -> bool:
 
 
 def add_routes(app: web.Application) -> None:
+    """Add the control routes, each handler inside :func:`guarded`."""
     for route in _routes:
         assert isinstance(route, web.RouteDef)
-        app.router.add_route(route.method, route.path, route.handler, expect_handler=tolerant_expect)
+        app.router.add_route(route.method, route.path, _guarded(route.handler), expect_handler=tolerant_expect)
+
+
+def _guarded(handler: Handler) -> Handler:
+    async def guard(request: web.Request) -> web.StreamResponse:
+        return await guarded(request, handler)
+
+    return guard
 
 
 def _compact(value: Any) -> str:

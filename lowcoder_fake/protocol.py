@@ -1,7 +1,7 @@
 """Requests too broken to parse: answered as Lowcoder's Netty server does, and recorded.
 
 aiohttp answers an unparseable request itself, with a text error page and a
-logged traceback, before any middleware runs. Lowcoder's reactor-netty server
+logged traceback, before any handler runs. Lowcoder's reactor-netty server
 answers with an empty body and closes the connection: 414 for a request line
 over 4096 bytes, 431 for a header over 8192 bytes, 400 for anything else
 (*derived* from reactor-netty's defaults). This module swaps in a request
