@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, timezone
-from typing import Any, Final
+from typing import Any, Final, cast
 
 from lowcoder_fake.assertions import CallAssertions
 from lowcoder_fake.calls import Call, CallFilter, new_call, path_glob
@@ -29,7 +29,9 @@ class Journal(CallAssertions):
     """Recorded calls, numbered 1, 2, 3… without gaps, in the order they finished.
 
     It keeps the newest ``limit`` calls: when full, the oldest is dropped and
-    counted in :attr:`dropped`, so a long run stays flat in memory.
+    counted in :attr:`dropped`, so a long run stays flat in memory. A call is
+    kept as a plain tuple of its fields until it is first read, when its
+    :class:`Call` record is built (recording is on every call's path).
     Thread-safe: the server records on its loop while a test reads, asserts
     or waits from its own thread or event loop.
     """
@@ -40,7 +42,8 @@ class Journal(CallAssertions):
         self.limit = limit
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
-        self._calls: deque[Call] = deque(maxlen=limit)
+        self._calls: deque[Call | tuple[Any, ...]] = deque(maxlen=limit)
+        self._unbuilt = 0  # how many of the newest entries are still tuples
         self._dropped = 0
         self._next_seq = 1
         self._version = 0  # counts records and clears, for waiters
@@ -66,20 +69,21 @@ class Journal(CallAssertions):
         fake_error: str | None = None,
         protocol_error: str | None = None,
         time: datetime | None = None,
-    ) -> Call:
-        """Append a call; ``seq`` is given here, and ``time`` (now, unless given)."""
+    ) -> int:
+        """Append a call and give back its ``seq``; ``time`` is now unless given."""
         when = datetime.now(timezone.utc) if time is None else time
         with self._lock:
-            call = new_call(
-                self._next_seq, when, operation, method, path, path_params, query, headers, body, raw_body,
-                user_id, status, response, fault, duration_ms, fake_error, protocol_error,
-            )  # fmt: skip
+            seq = self._next_seq
             self._next_seq += 1
             if len(self._calls) == self.limit:
                 self._dropped += 1
-            self._calls.append(call)
+            self._calls.append(
+                (seq, when, operation, method, path, path_params, query, headers, body, raw_body,
+                 user_id, status, response, fault, duration_ms, fake_error, protocol_error)
+            )  # fmt: skip
+            self._unbuilt += 1
             self._changed_locked()
-            return call
+            return seq
 
     def _changed_locked(self) -> None:
         self._version += 1
@@ -91,11 +95,21 @@ class Journal(CallAssertions):
     def calls(self, selection: CallFilter | None = None) -> tuple[Call, ...]:
         """The recorded calls, oldest first, optionally filtered (snapshot)."""
         with self._lock:
-            calls: Iterable[Call] = tuple(self._calls)
+            self._build_locked()
+            calls = cast(tuple[Call, ...], tuple(self._calls))  # all built now
         if selection is None:
             return tuple(calls)
         chosen = tuple(call for call in calls if selection.matches(call))
         return chosen if selection.limit is None else chosen[: selection.limit]
+
+    def _build_locked(self) -> None:
+        """Turn the newest entries, kept as tuples so far, into :class:`Call` records."""
+        calls = self._calls
+        for index in range(-min(self._unbuilt, len(calls)), 0):
+            entry = calls[index]
+            if isinstance(entry, tuple):
+                calls[index] = new_call(*entry)
+        self._unbuilt = 0
 
     @property
     def dropped(self) -> int:
@@ -107,6 +121,7 @@ class Journal(CallAssertions):
         """Forget every call; numbering goes on from 1 again."""
         with self._lock:
             self._calls.clear()
+            self._unbuilt = 0
             self._dropped = 0
             self._next_seq = 1
             self._changed_locked()

@@ -14,7 +14,7 @@ from lowcoder_fake import CallAssertionError, CallExpectation, FakeError, Strict
 from lowcoder_fake.assertions import body_differences, check_strict, strict_report
 from lowcoder_fake.calls import Call
 from lowcoder_fake.faults import is_subset
-from lowcoder_fake.journal import Journal
+from lowcoder_fake.journal import CallFilter, Journal
 from lowcoder_fake.reporting import call_line, describe_call, format_journal, masked, masked_headers
 
 ORG = "62edc503a5aec7978306d03b"
@@ -27,7 +27,8 @@ def _record(journal: Journal, **fields: Any) -> Call:
         "path_params": {"orgId": ORG}, "query": {}, "headers": {}, "body": {"orgName": "Acme"}, "raw_body": "",
         "user_id": "u1", "status": 200, "response": {"code": 1, "success": True}, "fault": None, "duration_ms": 0.1,
     }  # fmt: skip
-    return journal.record(**{**defaults, **fields})
+    seq = journal.record(**{**defaults, **fields})
+    return journal.calls(CallFilter(since=seq - 1))[0]
 
 
 # -- assert_called / assert_not_called ------------------------------------------------------

@@ -12,14 +12,15 @@ import pytest
 from lowcoder_fake.calls import Call, new_call
 from lowcoder_fake.journal import CallFilter, Journal
 
+_DEFAULTS: dict[str, Any] = {
+    "operation": "updateOrganization", "method": "PUT", "path": "/api/organizations/a/update",
+    "path_params": {"orgId": "a"}, "query": {}, "headers": {}, "body": None, "raw_body": "", "user_id": None,
+    "status": 200, "response": None, "fault": None, "duration_ms": 0.1,
+}  # fmt: skip
+
 
 def _record(journal: Journal, **fields: Any) -> None:
-    defaults: dict[str, Any] = {
-        "operation": "updateOrganization", "method": "PUT", "path": "/api/organizations/a/update",
-        "path_params": {"orgId": "a"}, "query": {}, "headers": {}, "body": None, "raw_body": "", "user_id": None,
-        "status": 200, "response": None, "fault": None, "duration_ms": 0.1,
-    }  # fmt: skip
-    journal.record(**{**defaults, **fields})
+    journal.record(**{**_DEFAULTS, **fields})
 
 
 def test_seq_has_no_gaps_under_threads() -> None:
@@ -94,3 +95,24 @@ def test_new_call_builds_the_same_record_as_the_constructor() -> None:
         built.status = 500  # type: ignore[misc]
     with pytest.raises(ValueError):
         new_call(*values[:-1])
+
+
+def test_records_are_built_when_first_read_and_stay_the_same_objects() -> None:
+    journal = Journal(limit=3)
+    for _ in range(5):
+        _record(journal)
+    first = journal.calls()
+    assert [call.seq for call in first] == [3, 4, 5]
+    assert all(isinstance(call, Call) for call in first)
+    _record(journal)
+    second = journal.calls()
+    assert [call.seq for call in second] == [4, 5, 6]
+    assert second[0] is first[1] and second[1] is first[2]  # built once, not again
+    assert journal.dropped == 3
+
+
+def test_record_gives_back_the_seq() -> None:
+    journal = Journal()
+    _record(journal)
+    assert journal.record(**{**_DEFAULTS, "status": 500}) == 2
+    assert journal.calls()[-1].status == 500
