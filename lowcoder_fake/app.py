@@ -200,7 +200,7 @@ def _record(
         status=response.status if response is not None else None,
         response=_recorded_response(request, response) if response is not None else None,
         fault=rule.id if rule else None,
-        duration_ms=round((time.perf_counter() - started) * 1000, 3),
+        duration_ms=round((time.perf_counter() - started) * 1_000_000) / 1000,  # to the µs; round(x, 3) is slower
         fake_error=fake_error,
     )
 

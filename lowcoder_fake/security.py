@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Final, NamedTuple
 
 from lowcoder_fake import jwt
@@ -102,10 +103,19 @@ _BEARER: Final = "Bearer "
 def first_cookie(cookie_headers: Iterable[str], name: str) -> str | None:
     """The first value of cookie ``name`` over all ``Cookie`` headers, as Spring reads it."""
     for header in cookie_headers:
-        for pair in header.split(";"):
-            key, sep, value = pair.partition("=")
-            if sep and key.strip() == name:
-                return value.strip().strip('"')
+        value = _cookie_in(header, name)
+        if value is not None:
+            return value
+    return None
+
+
+@lru_cache(maxsize=256)  # at most 256 headers of 8 KB (Netty's limit) kept
+def _cookie_in(header: str, name: str) -> str | None:
+    """The first value of cookie ``name`` in one ``Cookie`` header (a client sends the same header again and again)."""
+    for pair in header.split(";"):
+        key, sep, value = pair.partition("=")
+        if sep and key.strip() == name:
+            return value.strip().strip('"')
     return None
 
 

@@ -165,19 +165,22 @@ def parse_body(raw: bytes, decoder: json.JSONDecoder = _DECODER) -> Any:
 
 
 def _has_numbers(value: Any) -> bool:
-    """True when the decoded JSON ``value`` holds a number anywhere (booleans are not numbers)."""
-    if isinstance(value, dict):
+    """True when the decoded JSON ``value`` holds a number anywhere (booleans are not numbers).
+
+    JSON decodes to exact types only, so ``type(...) is`` tests suffice (this runs on every JSON body).
+    """
+    kind = type(value)
+    if kind is dict:
         items: Any = value.values()
-    elif isinstance(value, list):
+    elif kind is list:
         items = value
     else:
-        return isinstance(value, (int, float)) and not isinstance(value, bool)
-    # A loop rather than a generator per level: this runs on every JSON body.
+        return kind is int or kind is float
     for item in items:
-        if isinstance(item, (dict, list)):
-            if _has_numbers(item):
-                return True
-        elif isinstance(item, (int, float)) and not isinstance(item, bool):
+        kind = type(item)
+        if kind is int or kind is float:
+            return True
+        if (kind is dict or kind is list) and _has_numbers(item):
             return True
     return False
 
