@@ -27,11 +27,13 @@ import sys
 import tempfile
 import time
 import urllib.request
+from collections.abc import Sequence
 from pathlib import Path
 
 from lowcoder_fake.operations import OPERATIONS
 
 HERE = Path(__file__).resolve().parent
+BARE_PATH = "/api/organizations/0123456789abcdef01234567/update"  # an org id as long as the fake's
 BODY = json.dumps({"orgName": "Benchmark Org", "contactName": "Bench Mark", "contactEmail": "bench@example.com"})
 
 
@@ -68,21 +70,27 @@ def _control(url: str, path: str, body: object) -> dict[str, object]:
         return answer
 
 
-def _start_bare() -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
+def _start_bare(
+    prefix: Sequence[str] = (), ready_within: float = 20.0
+) -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
+    """The bare server, its URL and the headers to send it; ``prefix`` runs it under another command."""
     port = _free_port()
     process = subprocess.Popen(
-        [*_pinned(1), sys.executable, str(HERE / "_bare_server.py"), str(port)], stdout=subprocess.DEVNULL
+        [*prefix, sys.executable, str(HERE / "_bare_server.py"), str(port)], stdout=subprocess.DEVNULL
     )
-    _wait_until_listening(port)
+    _wait_until_listening(port, ready_within)
     return process, f"http://127.0.0.1:{port}", {}
 
 
-def _start_fake() -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
+def _start_fake(
+    prefix: Sequence[str] = (), ready_within: float = 20.0
+) -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
+    """The fake with 20 fault rules that do not match, its URL and a session cookie to send it."""
     port = _free_port()
     process = subprocess.Popen(
-        [*_pinned(1), sys.executable, "-m", "lowcoder_fake", "serve", "--port", str(port)], stdout=subprocess.DEVNULL
+        [*prefix, sys.executable, "-m", "lowcoder_fake", "serve", "--port", str(port)], stdout=subprocess.DEVNULL
     )
-    _wait_until_listening(port)
+    _wait_until_listening(port, ready_within)
     url = f"http://127.0.0.1:{port}"
     others = sorted(OPERATIONS - {"updateOrganization"})
     for index in range(20):  # rules a test suite might hold for other calls, and two for other orgs' updates
@@ -95,6 +103,7 @@ def _start_fake() -> tuple[subprocess.Popen[bytes], str, dict[str, str]]:
 
 
 def _org_path(url: str) -> str:
+    """The update path of the fake's first org."""
     with urllib.request.urlopen(url + "/__fake__/orgs", timeout=10) as response:
         orgs = json.loads(response.read())["orgs"]
     return f"/api/organizations/{orgs[0]['id']}/update"
@@ -119,8 +128,12 @@ def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> f
 
 
 def _python_load(
-    url: str, headers: dict[str, str], seconds: int, connections: int, result: multiprocessing.Queue
-) -> None:  # type: ignore[type-arg]
+    url: str,
+    headers: dict[str, str],
+    seconds: int,
+    connections: int,
+    result: multiprocessing.Queue,  # type: ignore[type-arg]
+) -> None:
     import aiohttp
 
     async def run() -> int:
@@ -159,12 +172,14 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=16)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
-    bare, fake, path = [], [], ""
+    bare: list[float] = []
+    fake: list[float] = []
+    path = ""
     for _ in range(args.rounds):
         for start, rates in ((_start_bare, bare), (_start_fake, fake)):
-            process, url, headers = start()
+            process, url, headers = start(_pinned(1))
             try:
-                path = _org_path(url) if headers else "/api/organizations/0123456789abcdef01234567/update"
+                path = _org_path(url) if headers else BARE_PATH
                 _load(url + path, headers, 1, args.connections)  # warm up
                 rates.append(_load(url + path, headers, args.seconds, args.connections))
             finally:
