@@ -40,6 +40,7 @@ from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.fake import LowcoderFake
 from lowcoder_fake.fault_effects import run_fault
 from lowcoder_fake.faults import CallView, FaultRule
+from lowcoder_fake.jsondepth import nested_too_deeply
 from lowcoder_fake.protocol import MAX_FIELD_BYTES, MAX_LINE_BYTES
 from lowcoder_fake.security import identify, is_public
 
@@ -256,9 +257,10 @@ def _parsed_json(raw: bytes) -> Any:
     if not raw:
         return None
     try:
-        return json.loads(raw)
+        value = json.loads(raw)
     except (ValueError, RecursionError):
         return None
+    return None if nested_too_deeply(raw, value) else value
 
 
 def _recorded_response(request: web.Request, response: web.StreamResponse) -> Any:

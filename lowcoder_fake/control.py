@@ -20,6 +20,7 @@ from lowcoder_fake.api.http import FAKE
 from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.journal import CallFilter
+from lowcoder_fake.jsondepth import MAX_DEPTH, nested_too_deeply
 from lowcoder_fake.operations import check_operation
 from lowcoder_fake.views import api_key_json, org_json, user_json
 
@@ -126,11 +127,19 @@ async def _raw_body(request: web.Request) -> bytes:
 async def _body(request: web.Request) -> Any:
     raw = await _raw_body(request)
     try:
-        return json.loads(raw.decode("utf-8"))
+        text = raw.decode("utf-8")
+        value = json.loads(text, parse_constant=_refuse_constant)
     except UnicodeDecodeError:
         raise InvalidInput("body", "not UTF-8 text") from None
     except (ValueError, RecursionError) as error:
         raise InvalidInput("body", f"not valid JSON ({error})") from None
+    if nested_too_deeply(text, value):
+        raise InvalidInput("body", f"nested deeper than {MAX_DEPTH} levels")
+    return value
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
 async def _object_body(request: web.Request) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Final
@@ -11,6 +12,7 @@ from aiohttp import hdrs, web
 
 from lowcoder_fake.envelope import ERRORS, LowcoderError, error_body, success_body
 from lowcoder_fake.fake import LowcoderFake
+from lowcoder_fake.jsondepth import MAX_DEPTH, nested_too_deeply
 from lowcoder_fake.models import User
 from lowcoder_fake.versions import Behaviours
 
@@ -142,7 +144,14 @@ def _refuse_constant(name: str) -> Any:
 
 
 _JSON_WHITESPACE: Final = " \t\r\n"
-_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant)
+def _finite_float(text: str) -> float | NumberText:
+    """A JSON number as a float, or as its text when a float cannot hold it (``1e999``): the
+    journal and the control API then still give valid JSON, never ``Infinity``."""
+    value = float(text)
+    return value if math.isfinite(value) else NumberText(text)
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
 _LITERAL_DECODER: Final = json.JSONDecoder(
     parse_int=NumberText, parse_float=NumberText, parse_constant=_refuse_constant
 )
@@ -150,7 +159,8 @@ _LITERAL_DECODER: Final = json.JSONDecoder(
 
 def parse_body(raw: bytes, decoder: json.JSONDecoder = _DECODER) -> Any:
     """``raw`` as Jackson reads a request body: UTF-8 (a BOM skipped), one JSON value, the rest
-    ignored; NaN and Infinity refused. Raises ``ValueError`` when it is not JSON."""
+    ignored; NaN and Infinity refused. Raises ``ValueError`` when it is not JSON, or is nested
+    too deeply for the fake (see :mod:`lowcoder_fake.jsondepth`)."""
     try:
         text = raw.decode("utf-8")  # the C codec; "utf-8-sig" is Python code, slower on every call
         if text.startswith("\ufeff"):
@@ -159,9 +169,11 @@ def parse_body(raw: bytes, decoder: json.JSONDecoder = _DECODER) -> Any:
         if start == len(text):
             raise ValueError("no request body")
         value, _ = decoder.raw_decode(text, start)
-        return value
     except RecursionError:
         raise ValueError("nested too deeply") from None
+    if nested_too_deeply(text, value):
+        raise ValueError(f"nested deeper than {MAX_DEPTH} levels")
+    return value
 
 
 def _has_numbers(value: Any) -> bool:

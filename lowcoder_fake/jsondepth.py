@@ -1,0 +1,38 @@
+"""How deeply nested a JSON value the fake takes.
+
+Python walks JSON recursively (decoding, comparing, masking, encoding), and
+the interpreter's recursion limit (1,000 frames, some already in use) would be
+hit by a value nested a few hundred levels deep. The fake therefore refuses
+anything nested deeper than :data:`MAX_DEPTH` as it refuses malformed JSON:
+a Lowcoder call gets Lowcoder's answer for a body it cannot decode, a control
+call a 400. Lowcoder's Jackson takes deeper values (*derived*: no real payload
+comes near the limit).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Final
+
+__all__ = ["MAX_DEPTH", "nested_too_deeply"]
+
+MAX_DEPTH: Final = 200
+
+
+def nested_too_deeply(text: str | bytes, value: Any) -> bool:
+    """True when ``value``, decoded from ``text``, nests objects and arrays deeper than :data:`MAX_DEPTH`."""
+    openings = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
+    if openings <= MAX_DEPTH:  # cannot be deeper: no walk needed
+        return False
+    pending = [(value, 1)]
+    while pending:
+        item, depth = pending.pop()
+        if isinstance(item, dict):
+            children: Any = item.values()
+        elif isinstance(item, list):
+            children = item
+        else:
+            continue
+        if depth > MAX_DEPTH:
+            return True
+        pending.extend((child, depth + 1) for child in children)
+    return False
