@@ -21,7 +21,7 @@ from typing import Any, Final
 from lowcoder_fake.calls import Call, CallFilter, path_glob
 from lowcoder_fake.errors import FakeError
 from lowcoder_fake.operations import check_operation
-from lowcoder_fake.reporting import call_line, describe_call, is_secret_name
+from lowcoder_fake.reporting import call_line, describe_call, is_secret_name, masked
 
 __all__ = [
     "ANY_BODY",
@@ -61,7 +61,7 @@ ANY_BODY: Final = _AnyBody()
 
 
 def _value(value: Any) -> str:
-    text = repr(value)
+    text = repr(masked(value))  # a list or object may hold secret-named keys
     return text if len(text) <= _MAX_VALUE else text[: _MAX_VALUE - 1] + "…"
 
 

@@ -16,7 +16,16 @@ from typing import Any, Final
 
 from lowcoder_fake.calls import Call
 
-__all__ = ["MASK", "call_line", "describe_call", "format_journal", "is_secret_name", "masked", "masked_headers"]
+__all__ = [
+    "MASK",
+    "call_line",
+    "describe_call",
+    "format_journal",
+    "is_secret_name",
+    "masked",
+    "masked_headers",
+    "masked_protocol_error",
+]
 
 MASK: Final = "***"
 
@@ -60,8 +69,17 @@ def _masked_cookie(header: str) -> str:
     pairs = []
     for pair in header.split(";"):
         name, sep, _ = pair.partition("=")
-        pairs.append(f"{name.strip()}={MASK}" if sep else pair.strip())
+        pairs.append(f"{name.strip()}={MASK}" if sep else MASK)  # a value without a name is a secret too
     return "; ".join(pairs)
+
+
+#: A credentials header quoted in a parser's message about a broken request.
+_HEADER_IN_TEXT: Final = re.compile(r"(?P<name>(?:proxy-)?authorization|cookie)(?P<sep>\s*:\s*)[^'\"\r\n]*", re.I)
+
+
+def masked_protocol_error(message: str) -> str:
+    """A parser's message about a broken request, which may quote the request: secrets masked."""
+    return _masked_text(_HEADER_IN_TEXT.sub(lambda found: found.group("name") + found.group("sep") + MASK, message))
 
 
 def masked_headers(headers: Mapping[str, str]) -> dict[str, str]:
@@ -103,7 +121,7 @@ def call_line(call: Call) -> str:
     if call.fake_error is not None:
         notes.append("ERROR INSIDE THE FAKE")
     if call.protocol_error is not None:
-        notes.append(f"unparseable: {call.protocol_error}")
+        notes.append(f"unparseable: {masked_protocol_error(call.protocol_error)}")
     return line + (f" [{', '.join(notes)}]" if notes else "")
 
 

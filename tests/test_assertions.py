@@ -296,3 +296,32 @@ def test_the_cookie_name_setting_is_not_a_secret() -> None:
         "cookieName": "LOWCODER_CE_SELFHOST_TOKEN",
         "cookies": "***",
     }
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Invalid header value char:\n\n    b'Cookie: LOWCODER_CE_SELFHOST_TOKEN=SECRET1\\x01zz'\n     ^",
+        "Invalid header value char:\n\n    b'Authorization: Bearer SECRET1\\x7f'\n     ^",
+        "Invalid method encountered:\n\n    b'GET /api/users/me?password=SECRET1 HTTP/1.1 garbage'\n     ^",
+    ],
+)
+def test_a_protocol_error_is_shown_with_its_secrets_masked(message: str) -> None:
+    journal = Journal()
+    call = _record(journal, operation=None, protocol_error=message, status=400)
+    for shown in (call_line(call), describe_call(call), format_journal(journal.calls())):
+        assert "SECRET1" not in shown
+        assert "***" in shown
+
+
+def test_near_miss_lists_are_shown_with_their_secrets_masked() -> None:
+    journal = Journal()
+    _record(journal, body={"users": [{"email": "a@example.com", "password": "LISTSECRET"}]})
+    with pytest.raises(CallAssertionError) as failure:
+        journal.assert_called("updateOrganization", body={"users": [{"password": "EXPECTEDSECRET"}]})
+    assert "LISTSECRET" not in str(failure.value) and "EXPECTEDSECRET" not in str(failure.value)
+    assert "a@example.com" in str(failure.value)
+
+
+def test_a_cookie_without_a_name_is_masked() -> None:
+    assert masked_headers({"Cookie": "NAKEDSECRET; theme=dark"}) == {"Cookie": "***; theme=***"}

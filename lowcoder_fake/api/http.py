@@ -144,6 +144,8 @@ def _refuse_constant(name: str) -> Any:
 
 
 _JSON_WHITESPACE: Final = " \t\r\n"
+
+
 def _finite_float(text: str) -> float | NumberText:
     """A JSON number as a float, or as its text when a float cannot hold it (``1e999``): the
     journal and the control API then still give valid JSON, never ``Infinity``."""
