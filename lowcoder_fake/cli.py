@@ -46,12 +46,13 @@ def _parser() -> argparse.ArgumentParser:
         metavar="N",
         help=f"calls the journal keeps; older ones are dropped and counted (default: {DEFAULT_LIMIT})",
     )
-    serve.add_argument(
+    control = serve.add_mutually_exclusive_group()
+    control.add_argument(
         "--control-token",
         metavar="TOKEN",
         help="require 'Authorization: Bearer TOKEN' on every /__fake__ call (needed to bind a non-loopback --host)",
     )
-    serve.add_argument(
+    control.add_argument(
         "--no-control", action="store_true", help="serve the Lowcoder API only, without the /__fake__ endpoint"
     )
     serve.add_argument(

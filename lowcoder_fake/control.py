@@ -91,7 +91,9 @@ async def guarded(request: web.Request, handler: Any) -> web.StreamResponse:
     """Run a control handler; turn every failure into a JSON answer."""
     token = request.app[FAKE].config.control_token
     if token is not None and not hmac.compare_digest(
-        request.headers.get(hdrs.AUTHORIZATION, "").encode(), f"Bearer {token}".encode()
+        # aiohttp keeps bytes that are not UTF-8 as surrogates: encode them back, not fail on them.
+        request.headers.get(hdrs.AUTHORIZATION, "").encode("utf-8", "surrogateescape"),
+        f"Bearer {token}".encode("utf-8", "surrogateescape"),
     ):
         return _problem(401, "lowcoder-fake: control calls need the header 'Authorization: Bearer <control token>'")
     try:
@@ -221,7 +223,7 @@ _CALL_FILTERS: Final = ("operation", "method", "path", "orgId", "since", "limit"
 
 
 def _whole_number(name: str, text: str) -> int:
-    if not text.isdigit():
+    if not (text.isascii() and text.isdigit()):  # "²" is a digit to isdigit(), not to int()
         raise InvalidInput(name, f"expected a whole number >= 0, got {text!r}")
     return int(text)
 

@@ -68,6 +68,9 @@ class LowcoderFake:
         mode = self.config.workspace_mode or self.behaviours.default_workspace_mode
         if mode not in WORKSPACE_MODES:
             raise FakeError(f"lowcoder-fake: unknown workspace mode {mode!r}; known: {', '.join(WORKSPACE_MODES)}")
+        token = self.config.control_token
+        if token is not None and (not isinstance(token, str) or not token.strip()):
+            raise FakeError(f"lowcoder-fake: the control token must be non-blank text, got {token!r}")
         self._configured_workspace_mode: str = mode
         self.workspace_mode: str = mode
         self.api_key_secret = self.config.api_key_secret or self.behaviours.default_api_key_secret

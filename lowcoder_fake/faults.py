@@ -275,6 +275,14 @@ class Faults:
 # -- parsing a rule's JSON form ------------------------------------------------
 
 
+def _is_utf8_text(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _whole(value: Any, field: str, minimum: int) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
         raise InvalidInput(field, f"expected a whole number >= {minimum}, got {value!r}")
@@ -373,6 +381,8 @@ def _parse_rule(given: dict[str, Any]) -> dict[str, Any]:
         if "body" in given:
             if spec["status"] in _NO_BODY_STATUSES:
                 raise InvalidInput("body", f"an answer with status {spec['status']} has no body")
+            if isinstance(given["body"], str) and not _is_utf8_text(given["body"]):
+                raise InvalidInput("body", "text with a lone surrogate (such as \\ud800) cannot be sent as UTF-8")
             spec["body"] = given["body"]
     else:
         for only_status in ("status", "headers", "body"):

@@ -23,6 +23,7 @@ __all__ = ["DEFAULT_LIMIT", "Call", "CallFilter", "Journal", "path_glob"]
 
 
 DEFAULT_LIMIT: Final = 10_000
+MAX_LIMIT: Final = 1_000_000_000  # far beyond memory at ~2 KB an entry; the deque cannot take more than sys.maxsize
 
 
 class Journal(CallAssertions):
@@ -37,8 +38,10 @@ class Journal(CallAssertions):
     """
 
     def __init__(self, limit: int = DEFAULT_LIMIT) -> None:
-        if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
-            raise FakeError(f"lowcoder-fake: the journal limit must be a whole number >= 1, got {limit!r}")
+        if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
+            raise FakeError(
+                f"lowcoder-fake: the journal limit must be a whole number from 1 to {MAX_LIMIT}, got {limit!r}"
+            )
         self.limit = limit
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)

@@ -1,0 +1,71 @@
+"""Bad input that once got a 500, a traceback or an unusable setting instead of a clear refusal."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from lowcoder_http import send_raw
+
+from lowcoder_fake import FakeConfig, FakeError, FakeServer
+from lowcoder_fake.cli import main
+from lowcoder_fake.fake import LowcoderFake
+from lowcoder_fake.journal import MAX_LIMIT, Journal
+
+
+@pytest.mark.parametrize("name", ["since", "limit"])
+@pytest.mark.parametrize("value", ["%C2%B2", "%D9%A3", "-1", "1.5"])  # "²", an Arabic-Indic 3
+async def test_call_filters_take_ascii_whole_numbers_only(make_fake: Any, name: str, value: str) -> None:
+    r = await make_fake("2.7.6")
+    resp = await r.client.get(f"/__fake__/calls?{name}={value}")
+    assert resp.status == 400
+    assert (await resp.json())["field"] == name
+
+
+async def test_a_control_token_check_survives_bytes_that_are_not_utf8() -> None:
+    async with FakeServer(FakeConfig(control_token="t0ken")) as server:
+        answer = await send_raw(
+            server,
+            b"GET /__fake__/health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \xff\xfe\r\nConnection: close\r\n\r\n",
+        )
+        assert answer.status == 401
+        good = await send_raw(
+            server,
+            b"GET /__fake__/health HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer t0ken\r\nConnection: close\r\n\r\n",
+        )
+        assert good.status == 200
+
+
+async def test_a_status_rule_body_that_is_not_utf8_text_is_refused(make_fake: Any) -> None:
+    r = await make_fake("2.7.6")
+    rule = '{"match":{"operation":"updateOrganization"},"effect":"status","status":200,"body":"\\ud800"}'
+    resp = await r.client.post("/__fake__/faults", data=rule, headers={"Content-Type": "application/json"})
+    assert resp.status == 400
+    assert (await resp.json())["field"] == "body"
+    assert r.fake.faults.rules() == []
+
+
+@pytest.mark.parametrize("limit", [MAX_LIMIT + 1, 10**20])
+def test_a_journal_limit_beyond_the_maximum_is_refused_by_name(limit: int) -> None:
+    with pytest.raises(FakeError, match=str(limit)):
+        Journal(limit)
+    with pytest.raises(FakeError, match=str(limit)):
+        LowcoderFake(FakeConfig(journal_limit=limit))
+
+
+def test_the_cli_refuses_a_huge_journal_limit_with_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["serve", "--journal-limit", "99999999999999999999"]) == 2
+    assert "99999999999999999999" in capsys.readouterr().err
+
+
+def test_the_cli_refuses_a_control_token_together_with_no_control(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["serve", "--no-control", "--control-token", "x"])
+    assert exit_.value.code == 2
+    assert "not allowed with" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("token", ["", "   "])
+def test_a_blank_control_token_is_refused_in_python_too(token: str) -> None:
+    with pytest.raises(FakeError, match="control token"):
+        LowcoderFake(FakeConfig(control_token=token))
