@@ -121,6 +121,8 @@ def _wrk(url: str, headers: dict[str, str], seconds: int, connections: int) -> f
         check=True,
     ).stdout
     Path(script.name).unlink()
+    if "Non-2xx" in output:
+        raise RuntimeError(f"some answers were not 2xx:\n{output}")
     for line in output.splitlines():
         if line.startswith("Requests/sec:"):
             return float(line.split()[1])
