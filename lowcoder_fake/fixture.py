@@ -164,12 +164,20 @@ class FakePool:
             fake.stop()
 
 
+#: The most calls a failed test's journal section describes (the newest ones).
+REPORTED_CALLS: Final = 100
+
+
 def journal_section(fake: RunningFake) -> str:
-    """The journal as a failed test's report shows it: which fake, then every call, secrets masked."""
+    """The journal as a failed test's report shows it: which fake, then its newest
+    :data:`REPORTED_CALLS` calls, secrets masked."""
     calls = fake.journal.calls()
     where = f"at {fake.url}" if fake.running else "(stopped)"
     count = "1 call" if len(calls) == 1 else f"{len(calls)} calls"
     dropped = fake.journal.dropped
     if dropped:
         count += f" ({dropped} older ones dropped: the journal keeps {fake.journal.limit})"
-    return f"Lowcoder {fake.lowcoder_version} fake {where}: {count} (secrets masked)\n" + format_journal(calls)
+    heading = f"Lowcoder {fake.lowcoder_version} fake {where}: {count} (secrets masked)\n"
+    if len(calls) > REPORTED_CALLS:
+        heading += f"The newest {REPORTED_CALLS} are shown; fake.journal.calls() has them all.\n"
+    return heading + format_journal(calls[-REPORTED_CALLS:])

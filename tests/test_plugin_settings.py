@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from lowcoder_fake import FakeError, RunningFake, generate_data_set
-from lowcoder_fake.fixture import FakePool, FixtureSettings, journal_section, resolve_settings
+from lowcoder_fake.fixture import REPORTED_CALLS, FakePool, FixtureSettings, journal_section, resolve_settings
 
 HERE = Path("/project/tests")
 
@@ -98,3 +98,17 @@ def test_running_fake_alone_and_its_journal_section() -> None:
             == f"Lowcoder 2.1.6 fake at {fake.url}: 0 calls (secrets masked)\nNo calls were recorded."
         )
     assert journal_section(fake).startswith("Lowcoder 2.1.6 fake (stopped): 0 calls")
+
+
+def test_the_journal_section_shows_the_newest_calls_only() -> None:
+    with RunningFake.start() as fake:
+        for index in range(REPORTED_CALLS + 5):
+            fake.journal.record(
+                operation=None, method="GET", path=f"/api/n{index}", path_params={}, query={}, headers={}, body=None,
+                raw_body="", user_id=None, status=404, response=None, fault=None, duration_ms=0.1,
+            )  # fmt: skip
+        section = journal_section(fake)
+    lines = section.splitlines()
+    assert lines[0].endswith(f"{REPORTED_CALLS + 5} calls (secrets masked)")
+    assert lines[1] == f"The newest {REPORTED_CALLS} are shown; fake.journal.calls() has them all."
+    assert "/api/n4 " not in section and "/api/n5 " in section and f"/api/n{REPORTED_CALLS + 4} " in section
