@@ -20,6 +20,8 @@ MAX_DEPTH: Final = 200
 
 def nested_too_deeply(text: str | bytes, value: Any) -> bool:
     """True when ``value``, decoded from ``text``, nests objects and arrays deeper than :data:`MAX_DEPTH`."""
+    if len(text) <= MAX_DEPTH:  # too short to hold that many brackets
+        return False
     openings = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
     if openings <= MAX_DEPTH:  # cannot be deeper: no walk needed
         return False
