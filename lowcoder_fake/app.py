@@ -44,7 +44,7 @@ from lowcoder_fake.jsondepth import nested_too_deeply
 from lowcoder_fake.protocol import MAX_FIELD_BYTES, MAX_LINE_BYTES
 from lowcoder_fake.security import identify, is_public
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "pathless_target_handler"]
 
 _log = logging.getLogger("lowcoder_fake")
 
@@ -126,6 +126,23 @@ def _unrouted_call(fake: LowcoderFake) -> Handler:
         return await _serve_and_record(request, _unrouted, fake, None)
 
     return unrouted
+
+
+def pathless_target_handler(fake: LowcoderFake) -> Handler:
+    """The handler of a request whose target has no path (``CONNECT host:443``, ``GET http://host``).
+
+    aiohttp's router never sees such a request; the server (see protocol.py) hands it
+    here, to be answered as a call that no route takes, and recorded.
+    """
+
+    async def pathless(request: web.Request) -> web.StreamResponse:
+        return await _serve_and_record(request, _no_route, fake, None)
+
+    return pathless
+
+
+async def _no_route(request: web.Request) -> web.StreamResponse:
+    raise web.HTTPNotFound()
 
 
 async def _serve_and_record(

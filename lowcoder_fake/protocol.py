@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from aiohttp import web
 from aiohttp.http_exceptions import LineTooLong
+from aiohttp.typedefs import Handler
 from aiohttp.web_protocol import RequestHandler
 
 from lowcoder_fake.control import is_control_path
@@ -89,15 +90,25 @@ class _LowcoderServer(web.Server):
 
 
 class LowcoderAppRunner(web.AppRunner):
-    """An ``AppRunner`` whose connections answer unparseable requests like Lowcoder."""
+    """An ``AppRunner`` whose connections answer unparseable requests like Lowcoder, and hand
+    a request whose target has no path (which aiohttp's router cannot take) to ``pathless``."""
 
-    def __init__(self, app: web.Application, fake: LowcoderFake, **kwargs: Any) -> None:
+    def __init__(self, app: web.Application, fake: LowcoderFake, pathless: Handler, **kwargs: Any) -> None:
         super().__init__(app, **kwargs)
         self._fake = fake
+        self._pathless = pathless
 
     async def _make_server(self) -> web.Server:
         server = await super()._make_server()
         server.__class__ = _LowcoderServer
         assert isinstance(server, _LowcoderServer)
         server.fake = self._fake
+        routed, pathless = server.request_handler, self._pathless
+
+        async def handle(request: web.BaseRequest) -> web.StreamResponse:
+            if request.rel_url.path_safe:
+                return await routed(request)
+            return await pathless(request)  # type: ignore[arg-type]  # a web.Request: the app made it
+
+        server.request_handler = handle
         return server

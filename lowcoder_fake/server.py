@@ -19,7 +19,7 @@ from typing import Any
 
 from aiohttp import web
 
-from lowcoder_fake.app import create_app
+from lowcoder_fake.app import create_app, pathless_target_handler
 from lowcoder_fake.errors import FakeError
 from lowcoder_fake.fake import FakeConfig, LowcoderFake
 from lowcoder_fake.protocol import LowcoderAppRunner
@@ -67,7 +67,11 @@ class FakeServer:
         if self._runner is not None:
             raise FakeError(f"lowcoder-fake: the server is running already at {self.url}")
         runner = LowcoderAppRunner(
-            create_app(self.fake), self.fake, access_log=None, shutdown_timeout=_SHUTDOWN_TIMEOUT_S
+            create_app(self.fake),
+            self.fake,
+            pathless_target_handler(self.fake),
+            access_log=None,
+            shutdown_timeout=_SHUTDOWN_TIMEOUT_S,
         )
         await runner.setup()
         site = web.TCPSite(runner, self.host, self.port)

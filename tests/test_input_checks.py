@@ -69,3 +69,16 @@ def test_the_cli_refuses_a_control_token_together_with_no_control(capsys: pytest
 def test_a_blank_control_token_is_refused_in_python_too(token: str) -> None:
     with pytest.raises(FakeError, match="control token"):
         LowcoderFake(FakeConfig(control_token=token))
+
+
+@pytest.mark.parametrize(
+    ("version", "status"), [("2.1.6", 404), ("2.7.6", 500)]
+)  # an unknown route: Spring's 404 before 2.4.0, 500/5000 from then on
+@pytest.mark.parametrize("request_line", [b"CONNECT host:443", b"CONNECT /api/configs", b"GET http://localhost:80"])
+async def test_a_target_without_a_path_is_answered_and_recorded(version: str, status: int, request_line: bytes) -> None:
+    async with FakeServer(FakeConfig(lowcoder_version=version)) as server:
+        answer = await send_raw(server, request_line + b" HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        assert answer.status == status
+        assert answer.header("Content-Type") == "application/json"
+        [call] = server.fake.journal.calls()
+        assert (call.method, call.status, call.operation) == (request_line.split()[0].decode(), status, None)
