@@ -14,6 +14,7 @@ It leans on two aiohttp internals (``AppRunner._make_server`` and
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
 from typing import Any, Final
 
 from aiohttp import web
@@ -105,10 +106,10 @@ class LowcoderAppRunner(web.AppRunner):
         server.fake = self._fake
         routed, pathless = server.request_handler, self._pathless
 
-        async def handle(request: web.BaseRequest) -> web.StreamResponse:
+        def handle(request: web.BaseRequest) -> Awaitable[web.StreamResponse]:  # no coroutine of its own per call
             if request.rel_url.path_safe:
-                return await routed(request)
-            return await pathless(request)  # type: ignore[arg-type]  # a web.Request: the app made it
+                return routed(request)
+            return pathless(request)  # type: ignore[arg-type]  # a web.Request: the app made it
 
         server.request_handler = handle
         return server
