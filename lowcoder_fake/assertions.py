@@ -76,22 +76,23 @@ def body_differences(expected: Any, actual: Any, where: str = "body") -> list[st
     must be equal and of the same type. Empty when it matches. Values under
     secret-named keys are not shown.
     """
+    secret = any(is_secret_name(part) for part in where.split("."))  # under a secret-named key, at any depth
     if isinstance(expected, Mapping):
         if not isinstance(actual, Mapping):
-            got = "no JSON body" if actual is None and where == "body" else _value(actual)
+            got = "no JSON body" if actual is None and where == "body" else "(masked)" if secret else _value(actual)
             return [f"{where}: expected an object, got {got}"]
         found: list[str] = []
         for key, value in expected.items():
             place = f"{where}.{key}"
             if key not in actual:
-                shown = "(masked)" if is_secret_name(str(key)) else _value(value)
+                shown = "(masked)" if secret or is_secret_name(str(key)) else _value(value)
                 found.append(f"{place}: missing (expected {shown})")
             else:
                 found.extend(body_differences(value, actual[key], place))
         return found
     if expected == actual and type(expected) is type(actual):
         return []
-    if is_secret_name(where.rpartition(".")[2]):
+    if secret:
         return [f"{where}: differs (values masked)"]
     if expected == actual:
         return [f"{where}: expected {_typed(expected)}, got {_typed(actual)}"]

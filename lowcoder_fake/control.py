@@ -9,6 +9,7 @@ from __future__ import annotations
 import hmac
 import json
 import logging
+import math
 import traceback
 from typing import Any, Final
 
@@ -21,6 +22,7 @@ from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.journal import CallFilter
 from lowcoder_fake.jsondepth import MAX_DEPTH, nested_too_deeply
+from lowcoder_fake.jsontext import with_finite_numbers
 from lowcoder_fake.operations import check_operation
 from lowcoder_fake.views import api_key_json, org_json, user_json
 
@@ -51,7 +53,10 @@ def _guarded(handler: Handler) -> Handler:
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, separators=(",", ":"))  # ASCII-escaped: safe for any stored text
+    try:  # ASCII-escaped: safe for any stored text
+        return json.dumps(value, separators=(",", ":"), allow_nan=False)
+    except ValueError:  # an infinite float stored from a Lowcoder call (1e999 in a setting)
+        return json.dumps(with_finite_numbers(value), separators=(",", ":"))
 
 
 def _json(data: Any, status: int = 200) -> web.Response:
@@ -130,7 +135,7 @@ async def _body(request: web.Request) -> Any:
     raw = await _raw_body(request)
     try:
         text = raw.decode("utf-8")
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=_finite_float)
     except UnicodeDecodeError:
         raise InvalidInput("body", "not UTF-8 text") from None
     except (ValueError, RecursionError) as error:
@@ -142,6 +147,13 @@ async def _body(request: web.Request) -> Any:
 
 def _refuse_constant(name: str) -> Any:
     raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text} is too large for a float")
+    return value
 
 
 async def _object_body(request: web.Request) -> dict[str, Any]:

@@ -7,6 +7,7 @@ the app asks :meth:`Faults.decide` once per call and carries out the effect.
 
 from __future__ import annotations
 
+import json
 import random
 import re
 import threading
@@ -17,6 +18,7 @@ from typing import Any, Final, NamedTuple
 from lowcoder_fake.envelope import ERRORS
 from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.journal import path_glob
+from lowcoder_fake.jsondepth import MAX_DEPTH, json_depth
 from lowcoder_fake.operations import check_operation
 
 __all__ = ["EFFECTS", "PHASES", "CallView", "FaultMatch", "FaultRule", "Faults", "is_subset"]
@@ -352,8 +354,20 @@ def _parse_match(value: Any) -> FaultMatch:
         method=_text(get("method"), "match.method").upper() if get("method") is not None else None,
         path=_text(get("path"), "match.path") if get("path") is not None else None,
         org_id=_text(get("orgId"), "match.orgId") if get("orgId") is not None else None,
-        body=value.get("body", _NO_BODY),
+        body=_json_value(value["body"], "match.body") if "body" in value else _NO_BODY,
     )
+
+
+def _json_value(value: Any, field: str) -> Any:
+    """``value`` if JSON can carry it (the Python API takes any object): nested at most
+    :data:`~lowcoder_fake.jsondepth.MAX_DEPTH` levels, no NaN or infinity, JSON types only."""
+    if json_depth(value) > MAX_DEPTH:
+        raise InvalidInput(field, f"nested deeper than {MAX_DEPTH} levels")
+    try:
+        json.dumps(value, allow_nan=False)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(field, f"not a JSON value ({error})") from None
+    return value
 
 
 def _parse_rule(given: dict[str, Any]) -> dict[str, Any]:
@@ -383,7 +397,7 @@ def _parse_rule(given: dict[str, Any]) -> dict[str, Any]:
                 raise InvalidInput("body", f"an answer with status {spec['status']} has no body")
             if isinstance(given["body"], str) and not _is_utf8_text(given["body"]):
                 raise InvalidInput("body", "text with a lone surrogate (such as \\ud800) cannot be sent as UTF-8")
-            spec["body"] = given["body"]
+            spec["body"] = _json_value(given["body"], "body")
     else:
         for only_status in ("status", "headers", "body"):
             if only_status in given:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-__all__ = ["MAX_DEPTH", "nested_too_deeply"]
+__all__ = ["MAX_DEPTH", "json_depth", "nested_too_deeply"]
 
 MAX_DEPTH: Final = 200
 
@@ -23,18 +23,24 @@ def nested_too_deeply(text: str | bytes, value: Any) -> bool:
     if len(text) <= MAX_DEPTH:  # too short to hold that many brackets
         return False
     openings = text.count("[") + text.count("{") if isinstance(text, str) else text.count(b"[") + text.count(b"{")
-    if openings <= MAX_DEPTH:  # cannot be deeper: no walk needed
-        return False
+    return openings > MAX_DEPTH and json_depth(value) > MAX_DEPTH
+
+
+def json_depth(value: Any) -> int:
+    """How deeply objects and arrays nest in ``value``: 0 for a scalar, 1 for ``{}`` or ``[1]``.
+
+    A loop, not recursion: it must work for any depth a decoder produced.
+    """
+    deepest = 0
     pending = [(value, 1)]
     while pending:
         item, depth = pending.pop()
         if isinstance(item, dict):
             children: Any = item.values()
-        elif isinstance(item, list):
+        elif isinstance(item, (list, tuple)):
             children = item
         else:
             continue
-        if depth > MAX_DEPTH:
-            return True
+        deepest = max(deepest, depth)
         pending.extend((child, depth + 1) for child in children)
-    return False
+    return deepest

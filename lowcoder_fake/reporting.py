@@ -73,13 +73,14 @@ def _masked_cookie(header: str) -> str:
     return "; ".join(pairs)
 
 
-#: A credentials header quoted in a parser's message about a broken request.
-_HEADER_IN_TEXT: Final = re.compile(r"(?P<name>(?:proxy-)?authorization|cookie)(?P<sep>\s*:\s*)[^'\"\r\n]*", re.I)
+#: A piece of the request that a parser's message quotes (``b'...'``): it may be any header's value.
+_QUOTED_BYTES: Final = re.compile(r"b'(?:[^'\\]|\\.)*'" + "|" + r'b"(?:[^"\\]|\\.)*"')
 
 
 def masked_protocol_error(message: str) -> str:
-    """A parser's message about a broken request, which may quote the request: secrets masked."""
-    return _masked_text(_HEADER_IN_TEXT.sub(lambda found: found.group("name") + found.group("sep") + MASK, message))
+    """A parser's message about a broken request, with what it quotes of the request masked
+    (the quote may be a cookie or a token without its header's name)."""
+    return _masked_text(_QUOTED_BYTES.sub(f"b'{MASK}'", message))
 
 
 def masked_headers(headers: Mapping[str, str]) -> dict[str, str]:

@@ -325,3 +325,27 @@ def test_near_miss_lists_are_shown_with_their_secrets_masked() -> None:
 
 def test_a_cookie_without_a_name_is_masked() -> None:
     assert masked_headers({"Cookie": "NAKEDSECRET; theme=dark"}) == {"Cookie": "***; theme=***"}
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Got more than 8192 bytes when reading: b'Bearer SECRET1AAAAAAAA'.",
+        "Got more than 8192 bytes when reading: b'LCSESS=SECRET1; big=xxxx'.",
+        "Invalid header value char:\n\n    b\"Cookie: LOWCODER_CE_SELFHOST_TOKEN='SECRET1'\\x01\"\n     ^",
+    ],
+)
+def test_whatever_a_parser_quotes_of_a_request_is_masked(message: str) -> None:
+    journal = Journal()
+    call = _record(journal, operation=None, protocol_error=message, status=431)
+    assert "SECRET1" not in call_line(call)
+
+
+def test_near_misses_under_a_secret_key_are_masked_at_any_depth() -> None:
+    journal = Journal()
+    _record(journal, body={"password": "TOPSECRET", "extra": {"apiKey": {"value": "NESTEDSECRET"}}})
+    for expected in ({"password": {"value": "x"}}, {"extra": {"apiKey": {"value": "guess"}}}):
+        with pytest.raises(CallAssertionError) as failure:
+            journal.assert_called("updateOrganization", body=expected)
+        assert "TOPSECRET" not in str(failure.value) and "NESTEDSECRET" not in str(failure.value)
+        assert "guess" not in str(failure.value)

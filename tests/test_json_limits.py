@@ -12,6 +12,8 @@ from typing import Any
 import pytest
 from lowcoder_http import BAD_UPDATE_BODY, put_update
 
+from lowcoder_fake.errors import InvalidInput
+from lowcoder_fake.faults import Faults
 from lowcoder_fake.jsondepth import MAX_DEPTH
 from lowcoder_fake.reporting import describe_call
 
@@ -97,3 +99,74 @@ async def test_a_number_no_float_holds_is_kept_as_its_text(make_fake: Any) -> No
     assert "Infinity" not in text
     body = json.loads(text)["calls"][0]["body"]
     assert body == {"orgName": "Big", "x": "1e999", "y": "-1e999"}
+
+
+async def test_an_infinite_setting_is_written_as_jackson_writes_it(make_fake: Any) -> None:
+    r = await make_fake("2.7.6")
+    path = f"/api/organizations/{r.first_org_id}/common-settings"
+    headers = {**r.session_headers("admin@example.com"), "Content-Type": "application/json"}
+    for value in ("1e999", "-1e999"):
+        resp = await r.client.put(path, data='{"key":"k' + value + '","value":' + value + "}", headers=headers)
+        assert resp.status == 200
+    answer = await (await r.client.get(path, headers=headers)).text()
+    assert '"k1e999":"Infinity"' in answer and '"k-1e999":"-Infinity"' in answer
+    for control in ("/__fake__/orgs", "/__fake__/calls"):
+        text = await (await r.client.get(control)).text()
+        assert "Infinity" not in text.replace('"Infinity"', "").replace('"-Infinity"', ""), control
+        json.loads(text)
+
+
+@pytest.mark.parametrize(
+    ("path", "body"),
+    [
+        ("/__fake__/faults", '{"match":{"body":{"x":1e999}},"effect":"malformed"}'),
+        ("/__fake__/faults", '{"effect":"status","status":200,"body":{"x":-1e999}}'),
+        ("/__fake__/orgs", '{"name":"Big","commonSettings":{"x":1e999}}'),
+    ],
+)
+async def test_the_control_api_refuses_numbers_too_large_for_a_float(make_fake: Any, path: str, body: str) -> None:
+    r = await make_fake("2.7.6")
+    before = (r.fake.faults.rules(), r.fake.store.orgs())
+    resp = await r.client.post(path, data=body, headers={"Content-Type": "application/json"})
+    assert resp.status == 400
+    assert "too large for a float" in (await resp.json())["error"]
+    assert (r.fake.faults.rules(), r.fake.store.orgs()) == before
+
+
+async def test_a_settings_key_with_too_many_segments_fails_as_mongodb_would(make_fake: Any) -> None:
+    r = await make_fake("2.7.6")
+    path = f"/api/organizations/{r.first_org_id}/common-settings"
+    headers = {**r.session_headers("admin@example.com"), "Content-Type": "application/json"}
+    deep_key = ".".join(["a"] * 990)
+    resp = await r.client.put(path, data=json.dumps({"key": deep_key, "value": 1}), headers=headers)
+    assert resp.status == 500 and (await resp.json())["code"] == 5000
+    assert r.fake.journal.calls()[-1].fake_error is None
+    resp = await r.client.put(path, data=json.dumps({"key": ".".join(["a"] * 90), "value": 1}), headers=headers)
+    assert resp.status == 200
+    assert (await r.client.get(path, headers=headers)).status == 200
+
+
+def test_python_fault_rules_take_json_values_only() -> None:
+    faults = Faults()
+    deep: Any = []
+    for _ in range(MAX_DEPTH + 5):
+        deep = [deep]
+    bad_rules: list[dict[str, Any]] = [
+        {"effect": "status", "status": 200, "body": deep},
+        {"effect": "status", "status": 200, "body": {"x": float("nan")}},
+        {"match": {"body": {"x": float("inf")}}, "effect": "malformed"},
+        {"match": {"body": {"x": object()}}, "effect": "malformed"},
+    ]
+    for rule in bad_rules:
+        with pytest.raises(InvalidInput):
+            faults.add(rule)
+    assert faults.rules() == []
+
+
+async def test_recorded_answers_do_not_share_one_object(make_fake: Any) -> None:
+    r = await make_fake("2.7.6")
+    for _ in range(2):
+        assert (await put_update(r, r.first_org_id, {"orgName": "Same"}))[0] == 200
+    first, second = r.fake.journal.calls()
+    first.response["data"] = False
+    assert second.response["data"] is True

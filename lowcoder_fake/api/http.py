@@ -107,14 +107,13 @@ def json_response(
 
 
 _SCALARS: Final = (bool, int, str, type(None))
-_TRUE_ENVELOPE: Final = {"code": 1, "message": "", "data": True, "success": True}
 _TRUE_ENVELOPE_BYTES: Final = success_body(True).encode("utf-8")
 
 
 def envelope_response(data: Any = None) -> JsonAnswer:
-    if data is True:  # the most common answer: encoded once, one parsed form shared by every record of it
+    if data is True:  # the most common answer: encoded once; a parsed form of its own for each record
         answer = JsonAnswer(body=_TRUE_ENVELOPE_BYTES, content_type="application/json")
-        answer.parsed = _TRUE_ENVELOPE
+        answer.parsed = {"code": 1, "message": "", "data": True, "success": True}
         return answer
     parsed = None
     if type(data) in _SCALARS:  # cheap to give the parsed form; others are parsed when recorded

@@ -35,6 +35,7 @@ from lowcoder_fake.api.params import boolean_param
 from lowcoder_fake.api.routing import OperationTable
 from lowcoder_fake.envelope import ERRORS, LowcoderError, error_body
 from lowcoder_fake.fake import LowcoderFake
+from lowcoder_fake.jsondepth import json_depth
 from lowcoder_fake.memberships import active_memberships, settle_current_org
 from lowcoder_fake.models import ORG_STATES, Org, User, is_object_id, new_gid, new_object_id, now_ms
 from lowcoder_fake.views import org_json
@@ -318,10 +319,17 @@ class _SettingPathError(Exception):
     """MongoDB refuses the ``commonSettings.<key>`` path."""
 
 
+#: MongoDB's limit on nested documents and arrays: an org (1), its commonSettings (2), then the key's segments.
+_MONGO_MAX_DEPTH: Final = 100
+
+
 def _set_path(settings: dict[str, Any], key: str, value: Any) -> None:
     """``$set`` of ``commonSettings.<key>``: a dotted key is a nested path (*derived* from MongoDB's
-    rules: an empty or ``$``-prefixed segment, or a path through a non-object, fails)."""
+    rules: an empty or ``$``-prefixed segment, a path through a non-object, or a document nested
+    deeper than 100 levels, fails)."""
     *parents, leaf = key.split(".")
+    if 2 + len(parents) + 1 + json_depth(value) > _MONGO_MAX_DEPTH:
+        raise _SettingPathError(key)
     node = settings
     for segment in (*parents, leaf):
         if not segment or segment.startswith("$"):
