@@ -16,6 +16,9 @@ from typing import Any, Final
 
 from multidict import CIMultiDict, CIMultiDictProxy
 
+from lowcoder_fake.errors import InvalidInput
+from lowcoder_fake.operations import check_operation
+
 __all__ = ["Call", "CallFilter", "header_map", "joined_headers", "new_call", "path_glob"]
 
 
@@ -143,6 +146,14 @@ class CallFilter:
     org_id: str | None = None
     since: int | None = None
     limit: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.operation is not None:
+            check_operation(self.operation)
+        for name in ("since", "limit"):
+            value = getattr(self, name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int) or value < 0):
+                raise InvalidInput(name, f"expected a whole number >= 0, got {value!r}")
 
     def matches(self, call: Call) -> bool:
         """True when ``call`` meets every given condition (``limit`` aside)."""

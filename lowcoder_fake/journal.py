@@ -43,7 +43,7 @@ class Journal(CallAssertions):
             raise FakeError(
                 f"lowcoder-fake: the journal limit must be a whole number from 1 to {MAX_LIMIT}, got {limit!r}"
             )
-        self.limit = limit
+        self._limit = limit
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._calls: deque[Call | tuple[Any, ...]] = deque(maxlen=limit)
@@ -79,7 +79,7 @@ class Journal(CallAssertions):
         with self._lock:
             seq = self._next_seq
             self._next_seq += 1
-            if len(self._calls) == self.limit:
+            if len(self._calls) == self._limit:
                 self._dropped += 1
             self._calls.append(
                 (seq, when, operation, method, path, path_params, query, headers, body, raw_body,
@@ -105,6 +105,11 @@ class Journal(CallAssertions):
             return tuple(calls)
         chosen = tuple(call for call in calls if selection.matches(call))
         return chosen if selection.limit is None else chosen[: selection.limit]
+
+    @property
+    def limit(self) -> int:
+        """How many calls the journal keeps (set when it is made)."""
+        return self._limit
 
     def _build_locked(self) -> None:
         """Turn the newest entries, kept as tuples so far, into :class:`Call` records."""

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from lowcoder_fake.calls import Call, new_call
+from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.journal import CallFilter, Journal
 
 _DEFAULTS: dict[str, Any] = {
@@ -116,3 +117,19 @@ def test_record_gives_back_the_seq() -> None:
     _record(journal)
     assert journal.record(**{**_DEFAULTS, "status": 500}) == 2
     assert journal.calls()[-1].status == 500
+
+
+@pytest.mark.parametrize(
+    ("fields", "named"),
+    [({"limit": -1}, "limit"), ({"since": -2}, "since"), ({"limit": True}, "limit"), ({"operation": "updateOrg"}, "updateOrganization")],
+)
+def test_a_call_filter_refuses_what_the_control_api_refuses(fields: dict[str, Any], named: str) -> None:
+    with pytest.raises(InvalidInput, match=named):
+        CallFilter(**fields)
+
+
+def test_the_journal_limit_cannot_be_changed_after_the_fact() -> None:
+    journal = Journal(limit=3)
+    with pytest.raises(AttributeError):
+        journal.limit = 5  # type: ignore[misc]
+    assert journal.limit == 3
