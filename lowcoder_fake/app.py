@@ -38,7 +38,7 @@ from lowcoder_fake.api.routing import Operation
 from lowcoder_fake.envelope import LowcoderError, error_body
 from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.fake import LowcoderFake
-from lowcoder_fake.fault_effects import run_fault
+from lowcoder_fake.fault_effects import drop_connection, run_fault
 from lowcoder_fake.faults import CallView, FaultRule
 from lowcoder_fake.jsondepth import nested_too_deeply
 from lowcoder_fake.protocol import MAX_FIELD_BYTES, MAX_LINE_BYTES
@@ -157,6 +157,9 @@ async def _serve_and_record(
         state.body_unreadable = True
     except (aiohttp.ClientPayloadError, ConnectionError, ValueError):  # a body that ends early or is broken
         state.body_unreadable = True
+    if fake.epoch != epoch:  # reset while the body arrived: a call of the old state, dropped like a held one
+        drop_connection(request, reset=False)
+        return web.Response()
     credentials = identify(request.headers.getall(hdrs.COOKIE, ()), request.headers.get(hdrs.AUTHORIZATION), fake)
     state.caller, state.session_token = credentials.user, credentials.session_token
     state.dead_api_key = credentials.dead_api_key

@@ -19,7 +19,7 @@ from lowcoder_fake.api.http import error_response, json_response
 from lowcoder_fake.faults import FaultRule
 from lowcoder_fake.versions import Behaviours
 
-__all__ = ["MALFORMED_BODY", "run_fault"]
+__all__ = ["MALFORMED_BODY", "drop_connection", "run_fault"]
 
 #: What a ``malformed`` rule answers: the start of a success envelope, cut off.
 MALFORMED_BODY: Final = '{"code":1,"message":"","data":tru'
@@ -47,7 +47,7 @@ async def run_fault(
     if rule.effect == "hang":
         await _held_until_released(rule, request, still_current)
     if (rule.delay_ms or rule.effect == "hang") and (_client_gone(request) or not still_current()):
-        _drop_connection(request, reset=False)
+        drop_connection(request, reset=False)
         return None
     if rule.effect in ("delay", "hang"):
         return applied if applied is not None else await answer()
@@ -58,7 +58,7 @@ async def run_fault(
         return _scripted_response(rule)
     if rule.effect == "malformed":
         return json_response(MALFORMED_BODY)
-    _drop_connection(request, reset=rule.effect == "reset")
+    drop_connection(request, reset=rule.effect == "reset")
     return None
 
 
@@ -88,7 +88,7 @@ async def _held_until_released(rule: FaultRule, request: web.Request, still_curr
         await asyncio.sleep(_HOLD_POLL_S)
 
 
-def _drop_connection(request: web.Request, *, reset: bool) -> None:
+def drop_connection(request: web.Request, *, reset: bool) -> None:
     """Close the client's connection: with an RST (``reset``) or a plain FIN."""
     transport = request.transport
     if transport is None:

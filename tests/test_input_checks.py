@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 from typing import Any
 
 import pytest
-from lowcoder_http import send_raw
+from lowcoder_http import login_body, send_raw
 
 from lowcoder_fake import FakeConfig, FakeError, FakeServer
 from lowcoder_fake.cli import main
@@ -82,3 +84,41 @@ async def test_a_target_without_a_path_is_answered_and_recorded(version: str, st
         assert answer.header("Content-Type") == "application/json"
         [call] = server.fake.journal.calls()
         assert (call.method, call.status, call.operation) == (request_line.split()[0].decode(), status, None)
+
+
+async def _until_a_call_waits_for_its_body() -> None:
+    """Until the server (on this loop) runs a call's pipeline, which then awaits the body."""
+
+    def awaits_in_pipeline(task: asyncio.Task[Any]) -> bool:
+        awaited: Any = task.get_coro()
+        while awaited is not None:  # down the chain of coroutines the task is suspended in
+            if getattr(getattr(awaited, "cr_code", None), "co_name", None) == "_serve_and_record":
+                return True
+            awaited = getattr(awaited, "cr_await", None)
+        return False
+
+    def serving() -> bool:
+        return any(awaits_in_pipeline(task) for task in asyncio.all_tasks())
+
+    async with asyncio.timeout(10):
+        while not serving():
+            await asyncio.sleep(0.01)
+
+
+async def test_a_call_whose_body_arrives_after_a_reset_changes_nothing_and_is_not_recorded() -> None:
+    body = json.dumps(login_body("late@example.com", "Late-Password-1", register="true")).encode()
+    async with FakeServer(FakeConfig(lowcoder_version="2.1.6")) as server:
+        reader, writer = await asyncio.open_connection(server.host, server.port)
+        writer.write(
+            b"POST /api/auth/form/login HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            b"Content-Length: %d\r\n\r\n" % len(body)
+        )
+        await writer.drain()
+        await _until_a_call_waits_for_its_body()
+        server.fake.reset()
+        writer.write(body)
+        await writer.drain()
+        assert await asyncio.wait_for(reader.read(), 10) == b""  # dropped: no answer
+        writer.close()
+        assert server.fake.journal.calls() == ()
+        assert all(user.email != "late@example.com" for user in server.fake.store.users())

@@ -121,7 +121,12 @@ def test_record_gives_back_the_seq() -> None:
 
 @pytest.mark.parametrize(
     ("fields", "named"),
-    [({"limit": -1}, "limit"), ({"since": -2}, "since"), ({"limit": True}, "limit"), ({"operation": "updateOrg"}, "updateOrganization")],
+    [
+        ({"limit": -1}, "limit"),
+        ({"since": -2}, "since"),
+        ({"limit": True}, "limit"),
+        ({"operation": "updateOrg"}, "updateOrganization"),
+    ],
 )
 def test_a_call_filter_refuses_what_the_control_api_refuses(fields: dict[str, Any], named: str) -> None:
     with pytest.raises(InvalidInput, match=named):
