@@ -242,6 +242,11 @@ class CallAssertions(abc.ABC):
     async def _await_change_async(self, version: int, timeout: float) -> None:
         """:meth:`_await_change` for async code: never blocks the running loop."""
 
+    @property
+    @abc.abstractmethod
+    def dropped(self) -> int:
+        """How many of the oldest calls were dropped to stay within the journal's limit."""
+
     async def _calls_async(self, selection: CallFilter | None = None) -> tuple[Call, ...]:
         return self.calls(selection)
 
@@ -281,6 +286,13 @@ class CallAssertions(abc.ABC):
             message += "\n".join([f"it was called {_times(len(found))}:", *_listed(found)])
         else:
             message += "it was not called.\n" + near_misses(expectation, self.calls())
+        dropped = self.dropped
+        if dropped:
+            message += (
+                f"\n{dropped} older {'call was' if dropped == 1 else 'calls were'} dropped from the journal"
+                " to stay within its limit"
+                " and are not counted here (the journal limit option keeps more)."
+            )
         raise CallAssertionError(message)
 
     def assert_not_called(

@@ -338,3 +338,17 @@ def test_near_misses_under_a_secret_key_are_masked_at_any_depth() -> None:
             journal.assert_called("updateOrganization", body=expected)
         assert "TOPSECRET" not in str(failure.value) and "NESTEDSECRET" not in str(failure.value)
         assert "guess" not in str(failure.value)
+
+
+def test_a_failed_assert_called_says_when_calls_were_dropped() -> None:
+    journal = Journal(limit=2)
+    for _ in range(3):
+        _record(journal, body={"orgName": "Other"})
+    with pytest.raises(CallAssertionError) as failure:
+        journal.assert_called("updateOrganization", body={"orgName": "Acme"})
+    assert "1 older call was dropped from the journal" in str(failure.value)
+    kept = Journal()
+    _record(kept, body={"orgName": "Other"})
+    with pytest.raises(CallAssertionError) as failure:
+        kept.assert_called("updateOrganization", body={"orgName": "Acme"})
+    assert "dropped" not in str(failure.value)
