@@ -83,8 +83,9 @@ def create_app(fake: LowcoderFake) -> web.Application:
 
 
 class _AnyTarget(web.DynamicResource):
-    """Matches every request target, even one without a leading slash (``*``, ``api/x``),
-    which aiohttp's own resources never match."""
+    """Matches every request target that has a path, even one without a leading slash
+    (``OPTIONS *``), which aiohttp's own resources never match. A target with no path at
+    all never reaches the router: see :func:`pathless_target_handler`."""
 
     def _match(self, path: str) -> dict[str, str]:
         return {"unrouted": path}
@@ -95,8 +96,6 @@ async def _unrouted(request: web.Request) -> web.StreamResponse:
     (the pipeline turns either into Lowcoder's answer)."""
     allowed = set()
     for resource in request.app.router.resources():
-        if isinstance(resource, _AnyTarget):
-            continue
         info = resource.get_info()
         pattern, path = info.get("pattern"), info.get("path")
         if (pattern is not None and pattern.fullmatch(request.path)) or path == request.path:

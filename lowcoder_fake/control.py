@@ -23,7 +23,6 @@ from lowcoder_fake.expect import tolerant_expect
 from lowcoder_fake.journal import CallFilter
 from lowcoder_fake.jsondepth import MAX_DEPTH, nested_too_deeply
 from lowcoder_fake.jsontext import with_finite_numbers
-from lowcoder_fake.operations import check_operation
 from lowcoder_fake.views import api_key_json, org_json, user_json
 
 __all__ = ["CONTROL_PREFIX", "add_routes", "guarded", "is_control_path"]
@@ -246,7 +245,7 @@ def _call_filter(request: web.Request) -> CallFilter:
         if name not in _CALL_FILTERS:
             raise InvalidInput(name, f"unknown filter; known filters: {', '.join(_CALL_FILTERS)}")
     return CallFilter(
-        operation=check_operation(query["operation"]) if query.get("operation") else None,
+        operation=query.get("operation") or None,  # CallFilter checks it
         method=query.get("method") or None,
         path=query.get("path") or None,
         org_id=query.get("orgId") or None,
@@ -297,15 +296,18 @@ async def _clear_faults(request: web.Request) -> web.Response:
 @_routes.delete(CONTROL_PREFIX + "/faults/{id}")
 async def _remove_fault(request: web.Request) -> web.Response:
     rule_id = request.match_info["id"]
-    if not request.app[FAKE].faults.remove(rule_id):
-        return _problem(404, f"lowcoder-fake: no fault rule with id {rule_id!r}", "id")
-    return _json({"status": "ok"})
+    return _done_to_rule(request.app[FAKE].faults.remove(rule_id), rule_id)
 
 
 @_routes.post(CONTROL_PREFIX + "/faults/{id}/release")
 async def _release_fault(request: web.Request) -> web.Response:
     rule_id = request.match_info["id"]
-    if not request.app[FAKE].faults.release(rule_id):
+    return _done_to_rule(request.app[FAKE].faults.release(rule_id), rule_id)
+
+
+def _done_to_rule(done: bool, rule_id: str) -> web.Response:
+    """``ok`` when the rule was there to act on, else 404 naming the id."""
+    if not done:
         return _problem(404, f"lowcoder-fake: no fault rule with id {rule_id!r}", "id")
     return _json({"status": "ok"})
 
