@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from lowcoder_http import BAD_UPDATE_BODY, put_update
 
+from lowcoder_fake.api.http import NumberText, boolean_field
 from lowcoder_fake.errors import InvalidInput
 from lowcoder_fake.faults import Faults
 from lowcoder_fake.jsondepth import MAX_DEPTH
@@ -170,3 +171,24 @@ async def test_recorded_answers_do_not_share_one_object(make_fake: Any) -> None:
     first, second = r.fake.journal.calls()
     first.response["data"] = False
     assert second.response["data"] is True
+
+
+async def test_integers_longer_than_python_converts_are_taken(make_fake: Any) -> None:
+    r = await make_fake("2.7.6")
+    digits = "1" * 5000
+    assert (await put_update(r, r.first_org_id, '{"orgName":"Long","extra":' + digits + "}"))[0] == 200
+    assert r.fake.store.org(r.first_org_id).name == "Long"  # type: ignore[union-attr]
+    assert r.fake.journal.calls()[-1].body["extra"] == digits
+    assert (await put_update(r, r.first_org_id, '{"orgName":' + digits + "}"))[0] == 200
+    assert r.fake.store.org(r.first_org_id).name == digits  # type: ignore[union-attr]
+    path = f"/api/organizations/{r.first_org_id}/common-settings"
+    headers = {**r.session_headers("admin@example.com"), "Content-Type": "application/json"}
+    resp = await r.client.put(path, data='{"key":"big","value":-' + digits + "}", headers=headers)
+    assert resp.status == 200
+    settings = (await (await r.client.get(path, headers=headers)).json())["data"]
+    assert settings["big"] == "-" + digits  # beyond a long: stored as text, as Spring Data stores a BigInteger
+
+
+@pytest.mark.parametrize(("digits", "expected"), [("0" * 5000, False), ("0" * 4999 + "1", True)])
+def test_a_long_integer_reads_as_a_boolean_without_converting_it(digits: str, expected: bool) -> None:
+    assert boolean_field({"flag": NumberText(digits)}, "flag", "reason") is expected

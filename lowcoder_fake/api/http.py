@@ -152,7 +152,15 @@ def _finite_float(text: str) -> float | NumberText:
     return value if math.isfinite(value) else NumberText(text)
 
 
-_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float)
+def _int_or_text(text: str) -> int | NumberText:
+    """A JSON integer, or its text when Python refuses to convert that many digits (over 4,300)."""
+    try:
+        return int(text)
+    except ValueError:
+        return NumberText(text)
+
+
+_DECODER: Final = json.JSONDecoder(parse_constant=_refuse_constant, parse_float=_finite_float, parse_int=_int_or_text)
 _LITERAL_DECODER: Final = json.JSONDecoder(
     parse_int=NumberText, parse_float=NumberText, parse_constant=_refuse_constant
 )
@@ -262,7 +270,7 @@ def boolean_field(body: dict[str, Any], name: str, reason: str) -> bool:
         return value
     if isinstance(value, NumberText):
         if value.lstrip("-").isdigit():
-            return int(value) != 0
+            return value.lstrip("-").strip("0") != ""  # not int(value): any number of digits
         raise LowcoderError.named("INVALID_PARAMETER", reason)
     if isinstance(value, str) and value in _TRUE_TEXTS + _FALSE_TEXTS:
         return value in _TRUE_TEXTS

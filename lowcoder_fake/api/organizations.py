@@ -133,6 +133,8 @@ def java_value(value: Any) -> Any:
     """
     if isinstance(value, NumberText):
         if re.fullmatch(r"-?[0-9]+", value):
+            if len(value.lstrip("-")) > 19:  # beyond a long: no need to convert (Python refuses over 4,300 digits)
+                return str(value)
             number = int(value)
             return number if -(2**63) <= number < 2**63 else str(number)
         return float(value)
